@@ -1,0 +1,42 @@
+# Two commands do everything: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export CS_PROJECT_DIR := $(CURDIR)
+export DBT_PROFILES_DIR := $(CURDIR)
+export DBT_PROJECT_DIR := $(CURDIR)
+export DAGSTER_HOME ?= $(CURDIR)/warehouse/dagster_home
+
+.PHONY: run test setup manifest lint dbt-test pytest bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+# dagster-dbt needs target/manifest.json before the definitions load.
+manifest: setup
+	@mkdir -p warehouse
+	$(BIN)/dbt parse --quiet
+
+run: manifest
+	$(BIN)/python -m orchestration.run
+
+lint: setup
+	$(BIN)/ruff check orchestration tools tests
+	$(BIN)/ruff format --check orchestration tools tests
+	$(BIN)/sqlfluff lint models macros tests/dbt
+
+pytest: manifest
+	$(BIN)/python -m pytest tests; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
+
+test: manifest lint pytest
+
+clean:
+	rm -rf target logs warehouse/*.duckdb warehouse/dagster_home

@@ -1,0 +1,46 @@
+{#- Defensive casts from raw text. Each returns null when the text is not a valid value of the
+    contract's format, so the validator can quarantine the row with a readable reason. -#}
+
+{% macro cs_text(column) -%}
+    nullif(trim({{ column }}), '')
+{%- endmacro %}
+
+{% macro cs_parse_int(column) -%}
+    case
+        when regexp_full_match(trim({{ column }}), '[+-]?[0-9]{1,18}')
+            then try_cast(trim({{ column }}) as bigint)
+    end
+{%- endmacro %}
+
+{% macro cs_parse_decimal(column, scale=6) -%}
+    case
+        when regexp_full_match(trim({{ column }}), '[+-]?([0-9]{1,12}([.][0-9]*)?|[.][0-9]+)')
+            then try_cast(trim({{ column }}) as decimal(18, {{ scale }}))
+    end
+{%- endmacro %}
+
+{% macro cs_parse_date(column) -%}
+    case
+        when regexp_full_match(trim({{ column }}), '[0-9]{4}-[0-9]{2}-[0-9]{2}')
+            then try_cast(trim({{ column }}) as date)
+    end
+{%- endmacro %}
+
+{#- ISO 8601 timestamps: `2025-03-04T10:15:00Z`, with an offset, or without a zone (= UTC);
+    returned as a UTC timestamp without zone. -#}
+{% macro cs_parse_timestamp(column) -%}
+    case
+        when regexp_full_match(
+            trim({{ column }}),
+            '[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,9})?)?)?(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)?'
+        )
+            then timezone('UTC', try_cast(trim({{ column }}) as timestamptz))
+    end
+{%- endmacro %}
+
+{% macro cs_parse_bool(column) -%}
+    case lower(trim({{ column }}))
+        when 'true' then true
+        when 'false' then false
+    end
+{%- endmacro %}

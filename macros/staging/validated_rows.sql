@@ -1,0 +1,198 @@
+{#- The bad-row rules of the raw contract, generated from a column spec so every raw table gets
+    exactly the same treatment. Produces one row per *distinct* raw row with:
+      - the contract's columns, typed (text trimmed, numbers/dates/timestamps/booleans parsed);
+      - row_key (the key columns joined by '|'), raw_row (the raw text row as JSON),
+        source_copies (how many identical raw rows collapsed into this one);
+      - quarantine_reason: null for a clean row, else every reason the row breaks the contract.
+    column spec keys: name, type (text|int|decimal|date|timestamp|bool), scale (decimal),
+      required (null is a missing value), accepted (list), min, max, min_exclusive.
+    checks: [{'when': <sql on typed columns>, 'reason': <text>}]
+    references: [{'column', 'model' (a clean staging model) or 'self': true, 'to_column', 'table'}]
+    currency_column: a currency column whose amounts must be convertible to USD. -#}
+{% macro cs_validated_rows(source_name, table_name, columns, checks=[], references=[], currency_column=none) %}
+{%- set key_columns = raw_contract()[table_name]['key'] -%}
+{%- set names = columns | map(attribute='name') | list -%}
+with
+
+source as (
+    select * from {{ source(source_name, table_name) }}
+),
+
+distinct_rows as (
+    select
+        {% for name in names -%}
+        {{ name }} as raw__{{ name }},
+        {% endfor -%}
+        count(*) as source_copies
+    from source
+    group by {% for name in names %}{{ name }}{{ ', ' if not loop.last }}{% endfor %}
+),
+
+typed as (
+    select
+        {% for column in columns -%}
+        {{ cs_parse_typed(column, 'raw__' ~ column.name) }} as {{ column.name }},
+        {% endfor -%}
+        distinct_rows.*
+    from distinct_rows
+),
+
+key_counts as (
+    select
+        {% for key in key_columns %}{{ key }},{% endfor %}
+        count(*) as rows_with_key
+    from typed
+    where {% for key in key_columns %}{{ key }} is not null{{ ' and ' if not loop.last }}{% endfor %}
+    group by {% for key in key_columns %}{{ key }}{{ ', ' if not loop.last }}{% endfor %}
+),
+
+checked_locally as (
+    select
+        typed.*,
+        nullif(concat_ws(
+            '; ',
+            {% for key in key_columns -%}
+            case when typed.{{ key }} is null then 'missing key {{ key }}' end,
+            {% endfor -%}
+            case when key_counts.rows_with_key > 1
+                then 'key ' || {{ cs_row_key(key_columns, 'typed') }} || ' appears in '
+                    || cast(key_counts.rows_with_key as varchar) || ' different rows' end,
+            {% for column in columns -%}
+            {{ cs_column_reasons(column, is_key=column.name in key_columns) }},
+            {% endfor -%}
+            {% for check in checks -%}
+            case when {{ check.when }} then '{{ check.reason }}' end,
+            {% endfor -%}
+            cast(null as varchar)
+        ), '') as local_reason
+    from typed
+    left join key_counts
+        on {% for key in key_columns %}typed.{{ key }} = key_counts.{{ key }}{{ ' and ' if not loop.last }}{% endfor %}
+),
+
+{% for reference in references -%}
+reference_{{ loop.index }} as (
+    select distinct {{ reference.to_column }} as referenced_key
+    {% if reference.get('self') -%}
+    from checked_locally
+    where local_reason is null
+    {%- else -%}
+    from {{ ref(reference.model) }}
+    {%- endif %}
+),
+
+{% endfor -%}
+{% if currency_column -%}
+convertible_currencies as (
+    select distinct currency as referenced_key from {{ ref('stg_billing__fx_rates') }}
+    union all
+    select 'USD' as referenced_key
+),
+
+{% endif -%}
+checked as (
+    select
+        checked_locally.*,
+        nullif(concat_ws(
+            '; ',
+            checked_locally.local_reason,
+            {% for reference in references -%}
+            case when checked_locally.{{ reference.column }} is not null
+                    and reference_{{ loop.index }}.referenced_key is null
+                then '{{ reference.column }} ''' || checked_locally.{{ reference.column }}
+                    || ''' not found in {{ reference.table }}' end,
+            {% endfor -%}
+            {% if currency_column -%}
+            case when checked_locally.{{ currency_column }} is not null
+                    and convertible_currencies.referenced_key is null
+                then 'no fx rate for currency ''' || checked_locally.{{ currency_column }} || '''' end,
+            {% endif -%}
+            cast(null as varchar)
+        ), '') as quarantine_reason
+    from checked_locally
+    {% for reference in references -%}
+    left join reference_{{ loop.index }}
+        on checked_locally.{{ reference.column }} = reference_{{ loop.index }}.referenced_key
+    {% endfor -%}
+    {% if currency_column -%}
+    left join convertible_currencies
+        on checked_locally.{{ currency_column }} = convertible_currencies.referenced_key
+    {% endif %}
+),
+
+final as (
+    select
+        {% for name in names -%}
+        {{ name }},
+        {% endfor -%}
+        '{{ table_name }}' as source_table,
+        {{ cs_row_key(key_columns, 'checked', raw=true) }} as row_key,
+        {{ cs_json_object(names, 'raw__') }} as raw_row,
+        source_copies,
+        quarantine_reason
+    from checked
+)
+
+select * from final
+{% endmacro %}
+
+{#- The typed value of one spec column, read from its raw text column. -#}
+{% macro cs_parse_typed(column, raw_column) -%}
+    {%- set kind = column.get('type', 'text') -%}
+    {%- if kind == 'int' -%}{{ cs_parse_int(raw_column) }}
+    {%- elif kind == 'decimal' -%}{{ cs_parse_decimal(raw_column, column.get('scale', 6)) }}
+    {%- elif kind == 'date' -%}{{ cs_parse_date(raw_column) }}
+    {%- elif kind == 'timestamp' -%}{{ cs_parse_timestamp(raw_column) }}
+    {%- elif kind == 'bool' -%}{{ cs_parse_bool(raw_column) }}
+    {%- else -%}{{ cs_text(raw_column) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Readable reasons for one column: missing, unparseable, not in its set, out of range. -#}
+{% macro cs_column_reasons(column, is_key=false) -%}
+    {%- set name = column.name -%}
+    {%- set raw = 'typed.raw__' ~ name -%}
+    {%- set kind = column.get('type', 'text') -%}
+    {%- set reasons = [] -%}
+    {%- if column.get('required') and not is_key -%}
+        {%- do reasons.append("case when " ~ cs_text(raw) ~ " is null then 'missing " ~ name ~ "' end") -%}
+    {%- endif -%}
+    {%- if kind != 'text' -%}
+        {%- do reasons.append("case when " ~ cs_text(raw) ~ " is not null and typed." ~ name
+            ~ " is null then '" ~ name ~ " ''' || " ~ raw ~ " || ''' is not a valid " ~ kind ~ "' end") -%}
+    {%- endif -%}
+    {%- if column.get('accepted') -%}
+        {%- set quoted = [] -%}
+        {%- for value in column.accepted -%}{%- do quoted.append("'" ~ value ~ "'") -%}{%- endfor -%}
+        {%- do reasons.append("case when typed." ~ name ~ " is not null and cast(typed." ~ name
+            ~ " as varchar) not in (" ~ (quoted | join(', ')) ~ ") then '" ~ name ~ " ''' || typed."
+            ~ name ~ " || ''' is not one of " ~ (column.accepted | join(', ')) ~ "' end") -%}
+    {%- endif -%}
+    {%- if column.get('min') is not none -%}
+        {%- set operator = '<=' if column.get('min_exclusive') else '<' -%}
+        {%- do reasons.append("case when typed." ~ name ~ " " ~ operator ~ " " ~ column.min
+            ~ " then '" ~ name ~ " ' || cast(typed." ~ name ~ " as varchar) || ' is below its "
+            ~ ("exclusive " if column.get('min_exclusive') else "") ~ "minimum " ~ column.min ~ "' end") -%}
+    {%- endif -%}
+    {%- if column.get('max') is not none -%}
+        {%- do reasons.append("case when typed." ~ name ~ " > " ~ column.max ~ " then '" ~ name
+            ~ " ' || cast(typed." ~ name ~ " as varchar) || ' is above its maximum " ~ column.max ~ "' end") -%}
+    {%- endif -%}
+    {%- if reasons | length == 0 -%}cast(null as varchar){%- else -%}{{ reasons | join(',\n            ') }}{%- endif -%}
+{%- endmacro %}
+
+{#- The key columns of a row joined by '|' (null shown as <null>), typed or raw. -#}
+{% macro cs_row_key(key_columns, relation, raw=false) -%}
+    concat_ws('|', {% for key in key_columns -%}
+        coalesce(cast({{ relation }}.{{ ('raw__' ~ key) if raw else key }} as varchar), '<null>')
+        {{- ', ' if not loop.last }}{% endfor %})
+{%- endmacro %}
+
+{#- A JSON object text of the raw columns (named without their prefix). -#}
+{% macro cs_json_object(names, prefix='') -%}
+    {{ return(adapter.dispatch('cs_json_object', 'customer_success')(names, prefix)) }}
+{%- endmacro %}
+
+{% macro default__cs_json_object(names, prefix='') -%}
+    cast(json_object({% for name in names %}'{{ name }}', {{ prefix }}{{ name }}{{ ', ' if not loop.last }}{% endfor %}) as varchar)
+{%- endmacro %}

@@ -1,0 +1,36 @@
+{# grain: one row per distinct raw row of invoices and credit notes, clean or quarantined #}
+{{ cs_validated_rows(
+    source_name='billing',
+    table_name='invoices',
+    columns=[
+        {'name': 'invoice_id', 'required': true},
+        {'name': 'customer_id', 'required': true},
+        {'name': 'subscription_id'},
+        {'name': 'invoice_type', 'required': true, 'accepted': ['invoice', 'credit_note']},
+        {'name': 'issued_at', 'type': 'timestamp', 'required': true},
+        {'name': 'due_date', 'type': 'date', 'required': true},
+        {'name': 'amount', 'type': 'decimal', 'required': true},
+        {'name': 'currency', 'required': true},
+        {'name': 'status', 'required': true, 'accepted': ['paid', 'open', 'void', 'uncollectible']},
+        {'name': 'paid_at', 'type': 'timestamp'},
+    ],
+    checks=[
+        {'when': 'typed.due_date < cast(typed.issued_at as date)',
+         'reason': 'due_date is before the issue date'},
+        {'when': "typed.invoice_type = 'invoice' and typed.amount <= 0",
+         'reason': 'invoice amount is not positive'},
+        {'when': "typed.invoice_type = 'credit_note' and typed.amount >= 0",
+         'reason': 'credit_note amount is not negative'},
+        {'when': "typed.status = 'paid' and typed.paid_at is null and typed.raw__paid_at is null",
+         'reason': 'status is paid but paid_at is missing'},
+        {'when': "typed.status <> 'paid' and typed.paid_at is not null",
+         'reason': 'paid_at is set but status is not paid'},
+    ],
+    references=[
+        {'column': 'customer_id', 'model': 'stg_billing__customers', 'to_column': 'customer_id',
+         'table': 'customers'},
+        {'column': 'subscription_id', 'model': 'stg_billing__subscriptions',
+         'to_column': 'subscription_id', 'table': 'subscriptions'},
+    ],
+    currency_column='currency',
+) }}

@@ -1,4 +1,4 @@
-{# grain: one row per clean subscription version (subscription_id, valid_from); broken rows are in audit.quarantined_rows #}
+{# grain: one row per clean subscription version; broken rows are in audit.quarantined_rows #}
 with
 
 source as (

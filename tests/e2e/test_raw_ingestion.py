@@ -1,0 +1,395 @@
+"""End to end: raw files in, clean staging and audit relations out (issue 2).
+
+A generated dataset gets one bad row of every kind the raw contract names (and a few it does not:
+trailing spaces, a comma decimal, a timestamp with a zone offset). Each must end in quarantine with
+its reason or be read correctly, and the reconciliation must be exact.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.dbt_runner import generate_data, isolated_env, run_dbt
+
+AS_OF = "2025-06-30"
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def append_rows(path: Path, rows: list[dict[str, str]]) -> None:
+    with path.open(newline="", encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    with path.open("a", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writerows(rows)
+
+
+def raw_row_count(path: Path) -> int:
+    return len(read_rows(path))
+
+
+@pytest.fixture(scope="module")
+def clean_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generate_data(tmp_path_factory.mktemp("clean") / "raw", customers=60, seed=11)
+
+
+def injected(raw: Path) -> dict[str, tuple[str, str]]:
+    """Inject bad rows into ``raw``; return {label: (table, expected reason fragment)}."""
+    customers = read_rows(raw / "customers.csv")
+    plans = read_rows(raw / "plans.csv")
+    subscriptions = read_rows(raw / "subscriptions.csv")
+    invoices = read_rows(raw / "invoices.csv")
+    tickets = read_rows(raw / "tickets.csv")
+    responses = read_rows(raw / "survey_responses.csv")
+    expenses = read_rows(raw / "expenses.csv")
+    customer, plan, subscription = customers[0], plans[0], subscriptions[0]
+    invoice, ticket = invoices[0], tickets[0]
+    nps = next(row for row in responses if row["survey_type"] == "nps")
+    expected: dict[str, tuple[str, str]] = {}
+
+    def add(
+        table: str, label: str, base: dict[str, str], reason: str | None, **changes: str
+    ) -> None:
+        append_rows(raw / f"{table}.csv", [{**base, **changes}])
+        if reason is not None:
+            expected[label] = (table, reason)
+
+    # exact duplicate: one row kept, one counted as a duplicate
+    append_rows(raw / "customers.csv", [customers[1]])
+    # two different rows with the same key: both quarantined
+    add("plans", "twin_a", plan, "appears in 2 different rows", plan_id="P_TWIN", plan_name="A")
+    add("plans", "twin_b", plan, "appears in 2 different rows", plan_id="P_TWIN", plan_name="B")
+    add("tickets", "missing_key", ticket, "missing key ticket_id", ticket_id="")
+    add(
+        "tickets",
+        "unknown_customer",
+        ticket,
+        "not found in customers",
+        ticket_id="T_BAD_REF",
+        customer_id="NO_SUCH_CUSTOMER",
+    )
+    add("tickets", "bad_channel", ticket, "is not one of", ticket_id="T_BAD_CHANNEL", channel="fax")
+    add(
+        "tickets",
+        "bad_severity",
+        ticket,
+        "above its maximum 4",
+        ticket_id="T_BAD_SEVERITY",
+        severity="7",
+    )
+    add(
+        "tickets",
+        "response_before_create",
+        ticket,
+        "first_response_at is before created_at",
+        ticket_id="T_BAD_ORDER",
+        created_at="2024-05-02T10:00:00Z",
+        first_response_at="2024-05-01T10:00:00Z",
+        resolved_at="",
+    )
+    add(
+        "survey_responses",
+        "nps_11",
+        nps,
+        "nps score is outside 0-10",
+        response_id="R_BAD_SCORE",
+        score="11",
+    )
+    add(
+        "invoices",
+        "bad_date",
+        invoice,
+        "is not a valid date",
+        invoice_id="I_BAD_DATE",
+        due_date="2025-13-45",
+    )
+    add(
+        "invoices",
+        "comma_decimal",
+        invoice,
+        "'12,50' is not a valid decimal",
+        invoice_id="I_COMMA",
+        amount="12,50",
+    )
+    add(
+        "invoices",
+        "negative_invoice",
+        invoice,
+        "invoice amount is not positive",
+        invoice_id="I_NEGATIVE",
+        invoice_type="invoice",
+        amount="-5",
+    )
+    add(
+        "subscriptions",
+        "bad_seats",
+        subscription,
+        "'three' is not a valid int",
+        subscription_id="S_BAD_SEATS",
+        seats="three",
+    )
+    add(
+        "subscriptions",
+        "valid_to_first",
+        subscription,
+        "valid_to is not after valid_from",
+        subscription_id="S_BAD_ORDER",
+        valid_from="2024-03-01",
+        valid_to="2024-02-01",
+    )
+    add(
+        "subscriptions",
+        "no_fx_rate",
+        subscription,
+        "no fx rate for currency 'JPY'",
+        subscription_id="S_JPY",
+        currency="JPY",
+    )
+    add(
+        "expenses",
+        "expense_no_fx",
+        expenses[0],
+        "no fx rate for currency 'JPY'",
+        expense_id="E_JPY",
+        currency="JPY",
+    )
+    # a customer broken by a bad segment takes its subscription with it (clean-parent rule)
+    add(
+        "customers",
+        "bad_segment",
+        customer,
+        "is not one of smb, mid_market, enterprise",
+        customer_id="C_BAD_SEGMENT",
+        segment="huge",
+    )
+    add(
+        "subscriptions",
+        "orphan_of_quarantined",
+        subscription,
+        "not found in customers",
+        subscription_id="S_ORPHAN",
+        customer_id="C_BAD_SEGMENT",
+    )
+    # read correctly: trailing spaces and a zone offset
+    add(
+        "customers",
+        "spaces",
+        customer,
+        None,
+        customer_id="  C_SPACES  ",
+        segment=" smb ",
+        signed_up_at=" 2024-01-05T10:00:00Z ",
+    )
+    add(
+        "tickets",
+        "offset",
+        ticket,
+        None,
+        ticket_id="T_OFFSET",
+        created_at="2024-05-01T12:00:00+02:00",
+        first_response_at="2024-05-01T13:30:00+02:00",
+        resolved_at="",
+        status="open",
+        reopened_count="0",
+    )
+    return expected
+
+
+@pytest.fixture(scope="module")
+def built(clean_dir: Path, tmp_path_factory: pytest.TempPathFactory):
+    work = tmp_path_factory.mktemp("bad_rows")
+    raw = work / "raw"
+    shutil.copytree(clean_dir, raw)
+    counts_before = {path.stem: raw_row_count(path) for path in raw.glob("*.csv")}
+    expected = injected(raw)
+    env = isolated_env(work, raw)
+    result = run_dbt(
+        ["build", "--select", "staging", "audit", "--vars", f"{{as_of_date: '{AS_OF}'}}"], env
+    )
+    assert result.returncode == 0, result.output[-4000:]
+    connection = duckdb.connect(env["CS_WAREHOUSE_PATH"], read_only=True)
+    yield connection, raw, expected, counts_before
+    connection.close()
+
+
+def test_every_injected_bad_row_is_quarantined_with_its_reason(built) -> None:
+    connection, _, expected, _ = built
+    quarantined = connection.sql(
+        "select source_table, row_key, reason, raw_row from audit.quarantined_rows"
+    ).fetchall()
+    for label, (table, fragment) in expected.items():
+        hits = [row for row in quarantined if row[0] == table and fragment in row[2]]
+        assert hits, f"{label}: no quarantined {table} row with reason containing {fragment!r}"
+    for _, _, _, raw_row in quarantined:
+        assert isinstance(json.loads(raw_row), dict)
+
+
+def test_key_twins_are_both_quarantined_and_exact_duplicates_collapsed(built) -> None:
+    connection, _, _, _ = built
+    twins = connection.sql(
+        "select count(*) from audit.quarantined_rows where source_table = 'plans' "
+        "and row_key = 'P_TWIN'"
+    ).fetchone()[0]
+    assert twins == 2
+    assert connection.sql(
+        "select count(*) from staging.stg_billing__plans where plan_id = 'P_TWIN'"
+    ).fetchone() == (0,)
+    customers = connection.sql(
+        "select duplicates_removed from audit.row_reconciliation where source_table = 'customers'"
+    ).fetchone()[0]
+    assert customers == 1
+
+
+def test_reconciliation_is_exact_for_every_table(built) -> None:
+    connection, raw, _, _ = built
+    reconciliation = connection.sql(
+        "select source_table, rows_read, rows_kept, rows_quarantined, duplicates_removed "
+        "from audit.row_reconciliation"
+    ).fetchall()
+    assert len(reconciliation) == 13
+    stg_names = {
+        "customers": "stg_billing__customers",
+        "plans": "stg_billing__plans",
+        "subscriptions": "stg_billing__subscriptions",
+        "invoices": "stg_billing__invoices",
+        "fx_rates": "stg_billing__fx_rates",
+        "expenses": "stg_billing__expenses",
+        "agents": "stg_support__agents",
+        "tickets": "stg_support__tickets",
+        "ticket_interactions": "stg_support__ticket_interactions",
+        "survey_invitations": "stg_surveys__survey_invitations",
+        "survey_responses": "stg_surveys__survey_responses",
+        "product_usage": "stg_product__usage",
+        "engagement_events": "stg_product__engagement_events",
+    }
+    for table, read, kept, quarantined, duplicates in reconciliation:
+        assert read == raw_row_count(raw / f"{table}.csv"), table
+        assert read == kept + quarantined + duplicates, table
+        clean = connection.sql(f"select count(*) from staging.{stg_names[table]}").fetchone()[0]
+        assert clean == kept, table
+        in_audit = connection.sql(
+            f"select count(*) from audit.quarantined_rows where source_table = '{table}'"
+        ).fetchone()[0]
+        assert in_audit == quarantined, table
+
+
+def test_clean_generated_rows_are_all_kept(built) -> None:
+    connection, _, expected, counts_before = built
+    injected_per_table: dict[str, int] = {}
+    for table, _ in expected.values():
+        injected_per_table[table] = injected_per_table.get(table, 0) + 1
+    rows = connection.sql("select source_table, rows_kept from audit.row_reconciliation").fetchall()
+    for table, kept in rows:
+        extra_clean = {"customers": 1, "tickets": 1}.get(table, 0)  # spaces, offset
+        lost_parents = {"subscriptions": 0}.get(table, 0)
+        assert kept == counts_before[table] + extra_clean - lost_parents, table
+
+
+def test_trailing_spaces_and_zone_offsets_are_read_correctly(built) -> None:
+    connection, _, _, _ = built
+    segment = connection.sql(
+        "select segment, cast(signed_up_at as varchar) from staging.stg_billing__customers "
+        "where customer_id = 'C_SPACES'"
+    ).fetchone()
+    assert segment == ("smb", "2024-01-05 10:00:00")
+    created = connection.sql(
+        "select cast(created_at as varchar), cast(first_response_at as varchar) "
+        "from staging.stg_support__tickets where ticket_id = 'T_OFFSET'"
+    ).fetchone()
+    assert created == ("2024-05-01 10:00:00", "2024-05-01 11:30:00")
+
+
+def run_failing(
+    clean_dir: Path, tmp_path: Path, mutate: Callable[[Path], None], **env_extra: str
+) -> tuple[str, Path]:
+    raw = tmp_path / "raw"
+    shutil.copytree(clean_dir, raw)
+    mutate(raw)
+    env = isolated_env(tmp_path, raw, **env_extra)
+    result = run_dbt(["run", "--select", "staging"], env)
+    assert result.returncode != 0
+    return result.output, Path(env["CS_WAREHOUSE_PATH"])
+
+
+def assert_nothing_written(warehouse: Path) -> None:
+    if not warehouse.exists():
+        return
+    connection = duckdb.connect(str(warehouse), read_only=True)
+    tables = connection.sql(
+        "select count(*) from information_schema.tables where table_schema <> 'main'"
+    ).fetchone()[0]
+    connection.close()
+    assert tables == 0
+
+
+def test_missing_required_column_is_a_clear_error_before_anything_is_written(
+    clean_dir: Path, tmp_path: Path
+) -> None:
+    def drop_segment(raw: Path) -> None:
+        rows = read_rows(raw / "customers.csv")
+        fields = [name for name in rows[0] if name != "segment"]
+        with (raw / "customers.csv").open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(rows)
+
+    output, warehouse = run_failing(clean_dir, tmp_path, drop_segment)
+    assert "customers.csv" in output and '"segment"' in output
+    assert_nothing_written(warehouse)
+
+
+def test_missing_required_file_is_named(clean_dir: Path, tmp_path: Path) -> None:
+    output, warehouse = run_failing(clean_dir, tmp_path, lambda raw: (raw / "tickets.csv").unlink())
+    assert "missing required file" in output and "tickets.csv" in output
+    assert_nothing_written(warehouse)
+
+
+def test_invalid_as_of_date_is_refused(clean_dir: Path, tmp_path: Path) -> None:
+    output, _ = run_failing(clean_dir, tmp_path, lambda raw: None, CS_AS_OF_DATE="2025-02-30")
+    assert "as_of_date is not a real calendar date: 2025-02-30" in output
+
+
+def test_missing_optional_tables_read_as_empty(clean_dir: Path, tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    shutil.copytree(clean_dir, raw)
+    for optional in ("product_usage", "engagement_events", "survey_invitations", "expenses"):
+        (raw / f"{optional}.csv").unlink()
+    env = isolated_env(tmp_path, raw)
+    result = run_dbt(["run", "--select", "staging"], env)
+    assert result.returncode == 0, result.output[-3000:]
+    connection = duckdb.connect(env["CS_WAREHOUSE_PATH"], read_only=True)
+    assert connection.sql("select count(*) from staging.stg_product__usage").fetchone() == (0,)
+    assert connection.sql("select count(*) from staging.stg_billing__customers").fetchone()[0] > 0
+    connection.close()
+
+
+def test_parquet_input_reads_like_csv(clean_dir: Path, tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    converter = duckdb.connect()
+    for path in clean_dir.glob("*.csv"):
+        converter.execute(
+            f"copy (select * from read_csv('{path}', all_varchar = true)) "
+            f"to '{raw / (path.stem + '.parquet')}' (format parquet)"
+        )
+    converter.close()
+    env = isolated_env(tmp_path, raw)
+    result = run_dbt(["run", "--select", "staging", "audit"], env)
+    assert result.returncode == 0, result.output[-3000:]
+    connection = duckdb.connect(env["CS_WAREHOUSE_PATH"], read_only=True)
+    kept = dict(
+        connection.sql("select source_table, rows_kept from audit.row_reconciliation").fetchall()
+    )
+    connection.close()
+    for path in clean_dir.glob("*.csv"):
+        assert kept[path.stem] == raw_row_count(path), path.stem

@@ -1,0 +1,93 @@
+{# grain: one row per customer per spine month in which the customer's MRR is > 0 #}
+{#- MRR of a customer in month m (metrics.md, Revenue): the non-trial subscription versions in
+    force on the snapshot date s(m) (valid_from <= s(m) < valid_to, open valid_to = forever), each
+    adding recurring_amount / interval_months in USD at the fx rate of s(m); the sum per customer
+    is rounded to cents, half away from zero. s(m) <= as_of_date, so versions starting after
+    as_of_date never count.
+    Exact arithmetic: DuckDB turns every decimal division into a double, so the division by the
+    interval is kept for last. Each version adds recurring_amount x rate x (12 / interval_months)
+    (12, 4 or 1: exact decimals) and the customer's sum is divided by 12 once. That quotient is
+    first rounded through a double, which can be one cent off only next to a half cent; the
+    exact decimal comparison 12 x cents - 0.06 <= sum < 12 x cents + 0.06 then corrects it.
+    Amounts are >= 0 and rates > 0 by the raw contract, so half up is half away from zero. -#}
+with
+
+months as (select * from {{ ref('int_months_spine') }}),
+subscriptions as (select * from {{ ref('stg_billing__subscriptions') }}),
+customers as (select * from {{ ref('stg_billing__customers') }}),
+fx_rates as (select * from {{ ref('int_fx_rates_ranged') }}),
+
+paid_versions as (
+    select
+        customer_id,
+        valid_from,
+        valid_to,
+        currency,
+        cast(recurring_amount as decimal(38, 6))
+        * case billing_interval when 'month' then 12 when 'quarter' then 4 when 'year' then 1 end
+            as annualised_amount
+    from subscriptions
+    where not is_trial
+),
+
+versions_in_force as (
+    select
+        paid_versions.customer_id,
+        months.month,
+        paid_versions.annualised_amount * fx_rates.usd_per_unit as annualised_usd
+    from paid_versions
+    inner join months
+        on
+            paid_versions.valid_from <= months.snapshot_date
+            and (paid_versions.valid_to is null or paid_versions.valid_to > months.snapshot_date)
+    inner join fx_rates
+        on
+            paid_versions.currency = fx_rates.currency
+            and months.snapshot_date >= fx_rates.valid_from
+            and months.snapshot_date < fx_rates.valid_to
+),
+
+customer_months as (
+    select
+        customer_id,
+        month,
+        cast(sum(annualised_usd) as decimal(38, 16)) as annualised_usd
+    from versions_in_force
+    group by customer_id, month
+),
+
+approximated as (
+    select
+        customer_id,
+        month,
+        annualised_usd,
+        cast(round(cast(annualised_usd as double) / 12, 2) as decimal(38, 16)) as approx_mrr
+    from customer_months
+),
+
+rounded as (
+    select
+        customer_id,
+        month,
+        case
+            when annualised_usd >= approx_mrr * 12 + cast(0.06 as decimal(38, 16))
+                then approx_mrr + cast(0.01 as decimal(38, 16))
+            when annualised_usd < approx_mrr * 12 - cast(0.06 as decimal(38, 16))
+                then approx_mrr - cast(0.01 as decimal(38, 16))
+            else approx_mrr
+        end as mrr
+    from approximated
+),
+
+final as (
+    select
+        rounded.customer_id,
+        customers.segment,
+        rounded.month,
+        cast(rounded.mrr as decimal(18, 2)) as mrr
+    from rounded
+    inner join customers on rounded.customer_id = customers.customer_id
+    where rounded.mrr > 0
+)
+
+select * from final

@@ -1,0 +1,38 @@
+{# grain: one row per invoice or credit note issued on or before as_of_date #}
+{#- Invoices and credit notes in USD at the fx rate of their issue date, with the month they were
+    issued in and whether they were paid on or before as_of_date. Credit notes keep their negative
+    amounts. -#}
+with
+
+as_of as (select * from {{ ref('int_as_of_date') }}),
+invoices as (select * from {{ ref('stg_billing__invoices') }}),
+fx_rates as (select * from {{ ref('int_fx_rates_ranged') }}),
+
+issued as (
+    select
+        invoices.*,
+        cast(invoices.issued_at as date) as issued_date,
+        cast({{ dbt.date_trunc('month', 'invoices.issued_at') }} as date) as issued_month,
+        coalesce(
+            invoices.status = 'paid' and invoices.paid_at < as_of.as_of_end_at, false
+        ) as is_paid
+    from invoices
+    cross join as_of
+    where invoices.issued_at < as_of.as_of_end_at
+),
+
+converted as (
+    select
+        issued.*,
+        fx_rates.usd_per_unit,
+        cast(round(cast(issued.amount as decimal(38, 6)) * fx_rates.usd_per_unit, 6) as decimal(18, 6))
+            as amount_usd
+    from issued
+    inner join fx_rates
+        on
+            issued.currency = fx_rates.currency
+            and issued.issued_date >= fx_rates.valid_from
+            and issued.issued_date < fx_rates.valid_to
+)
+
+select * from converted

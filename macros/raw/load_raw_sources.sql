@@ -98,6 +98,6 @@
     {%- if path.endswith('.parquet') -%}
         {{ return("read_parquet('" ~ path ~ "')") }}
     {%- else -%}
-        {{ return("read_csv('" ~ path ~ "', header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', null_padding = true, strict_mode = false)") }}
+        {{ return("read_csv('" ~ path ~ "', header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', strict_mode = false)") }}
     {%- endif -%}
 {% endmacro %}

@@ -20,6 +20,14 @@ $(STAMP): pyproject.toml constraints.txt
 
 setup: $(STAMP)
 
+# dbt-bouncer pins an older duckdb, so it lives in a venv of its own and only reads target/.
+BOUNCER_STAMP := .venv-bouncer/.installed
+$(BOUNCER_STAMP): constraints-bouncer.txt
+	@test -x .venv-bouncer/bin/python || $(PYTHON) -m venv .venv-bouncer
+	.venv-bouncer/bin/python -m pip install --quiet --upgrade pip
+	.venv-bouncer/bin/python -m pip install --quiet -c constraints-bouncer.txt dbt-bouncer==4.3.0
+	@touch $(BOUNCER_STAMP)
+
 # dagster-dbt needs target/manifest.json before the definitions load.
 manifest: setup
 	@mkdir -p warehouse
@@ -28,10 +36,11 @@ manifest: setup
 run: manifest
 	$(BIN)/python -m orchestration.run
 
-lint: setup
+lint: manifest $(BOUNCER_STAMP)
 	$(BIN)/ruff check orchestration tools tests
 	$(BIN)/ruff format --check orchestration tools tests
-	$(BIN)/sqlfluff lint models macros tests/dbt
+	$(BIN)/sqlfluff lint models tests/dbt
+	.venv-bouncer/bin/dbt-bouncer run --config-file dbt-bouncer.yml
 
 pytest: manifest
 	$(BIN)/python -m pytest tests; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc

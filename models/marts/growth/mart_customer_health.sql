@@ -1,0 +1,42 @@
+{# grain: one row per active customer (MRR > 0) per month #}
+{#- The account health scorecard (seeds 000, 003): six 0-100 component scores, the health score
+    (their weighted mean), the traffic-light band, the main risk factor and last month's band,
+    with the signals a customer-success manager needs to see why. Scoring is documented in
+    _growth__models.yml and computed in int_customer_months_health_scored. -#}
+with
+
+scored as (select * from {{ ref('int_customer_months_health_scored') }}),
+
+final as (
+    select
+        cast(month as date) as month,
+        cast(customer_id as varchar) as customer_id,
+        cast(segment as varchar) as segment,
+        cast(mrr as decimal(18, 2)) as mrr,
+        cast(usage_score as double) as usage_score,
+        cast(spend_trend_score as double) as spend_trend_score,
+        cast(support_score as double) as support_score,
+        cast(sentiment_score as double) as sentiment_score,
+        cast(payment_score as double) as payment_score,
+        cast(engagement_score as double) as engagement_score,
+        cast(health_score as double) as health_score,
+        cast(health_band as varchar) as health_band,
+        cast(main_risk_factor as varchar) as main_risk_factor,
+        cast(previous_health_band as varchar) as previous_health_band,
+        cast(seats as bigint) as seats,
+        cast(avg_daily_active_users as double) as avg_daily_active_users,
+        cast(seat_utilization as double) as seat_utilization,
+        cast(mrr_3_months_ago as decimal(18, 2)) as mrr_3_months_ago,
+        cast(open_high_severity_tickets as bigint) as open_high_severity_tickets,
+        cast(recent_reopened_tickets as bigint) as recent_reopened_tickets,
+        cast(latest_nps_score as bigint) as latest_nps_score,
+        cast(latest_csat_score as bigint) as latest_csat_score,
+        cast(overdue_invoices as bigint) as overdue_invoices,
+        cast(late_payment_share as double) as late_payment_share,
+        cast(email_open_rate as double) as email_open_rate,
+        cast(recent_trainings as bigint) as recent_trainings,
+        cast(referrals_made + referred_signups as bigint) as recent_referrals
+    from scored
+)
+
+select * from final

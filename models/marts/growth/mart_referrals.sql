@@ -4,19 +4,7 @@
 with
 
 months as (select * from {{ ref('int_months_spine') }}),
-movements as (select * from {{ ref('int_mrr_movements') }}),
-customers as (select * from {{ ref('stg_billing__customers') }}),
-
-new_customers as (
-    select
-        movements.month,
-        movements.customer_id,
-        customers.referred_by_customer_id is not null as is_referred
-    from movements
-    left join customers
-        on movements.customer_id = customers.customer_id
-    where movements.movement = 'new'
-),
+new_customers as (select * from {{ ref('int_new_customers_referred') }}),
 
 new_by_month as (
     select

@@ -38,7 +38,7 @@ import argparse
 import math
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -740,11 +740,16 @@ class Context:
     agent_hired: np.ndarray
     outage_days: np.ndarray
     counters: dict[str, int] = field(default_factory=dict)
+    chunk_customer_ids: pa.Array = field(default_factory=lambda: pa.array([], pa.string()))
 
     def next_ids(self, kind: str, count: int) -> np.ndarray:
         first = self.counters.get(kind, 1)
         self.counters[kind] = first + count
         return np.arange(first, first + count, dtype=np.int64)
+
+    def local_customer_ids(self, local: np.ndarray) -> pa.Array:
+        """Customer ids of rows that point at customers of the current chunk."""
+        return self.chunk_customer_ids.take(pa.array(np.asarray(local, dtype=np.int64)))
 
     def cust_id(self, gids: np.ndarray) -> pa.Array:
         return a_id("C", self.cust_width, np.where(np.asarray(gids) < 0, -1, np.asarray(gids) + 1))
@@ -848,7 +853,9 @@ def agents_table(ctx: Context) -> pa.Table:
     first = pick(rng, [1] * len(FIRST_NAMES), n)
     last = pick(rng, [1] * len(LAST_NAMES), n)
     names = [f"{FIRST_NAMES[f]} {LAST_NAMES[s]}" for f, s in zip(first, last, strict=True)]
+    # Hire dates are sometimes unknown: always for the last agent, now and then for others.
     unknown = (np.arange(n) >= len(TEAM_OF_SLOT)) & (rng.random(n) < 0.05)
+    unknown[-1] = True
     return make_table(
         "agents",
         {
@@ -1292,7 +1299,7 @@ def subscriptions_table(ctx: Context, c: Cols, v: Cols) -> pa.Table:
         "subscriptions",
         {
             "subscription_id": a_id("S", ID_WIDTH, v["sub"]),
-            "customer_id": ctx.cust_id(c["gid"][v["cust"]]),
+            "customer_id": ctx.local_customer_ids(v["cust"]),
             "plan_id": plan_id_array(plan_code(v["tier"], v["ivl"], cur)),
             "valid_from": a_date(v["vf"]),
             "valid_to": a_date(v["vt"]),
@@ -1426,7 +1433,7 @@ def invoices_table(ctx: Context, c: Cols, inv: Cols) -> pa.Table:
         "invoices",
         {
             "invoice_id": a_id("INV", ID_WIDTH, ctx.next_ids("invoice", n)),
-            "customer_id": ctx.cust_id(c["gid"][inv["cust"]]),
+            "customer_id": ctx.local_customer_ids(inv["cust"]),
             "subscription_id": a_id("S", ID_WIDTH, inv["sub"]),
             "invoice_type": a_cat(inv["type"], INVOICE_TYPES),
             "issued_at": a_ts(inv["ts"]),
@@ -1541,7 +1548,7 @@ def tickets_table(ctx: Context, c: Cols, t: Cols) -> pa.Table:
         "tickets",
         {
             "ticket_id": a_id("T", ID_WIDTH, t["id"]),
-            "customer_id": ctx.cust_id(c["gid"][t["cust"]]),
+            "customer_id": ctx.local_customer_ids(t["cust"]),
             "created_at": a_ts(t["created_ts"]),
             "first_response_at": a_ts(t["first_ts"]),
             "resolved_at": a_ts(t["resolved_ts"]),
@@ -1780,7 +1787,7 @@ def invitations_table(ctx: Context, c: Cols, inv: Cols) -> pa.Table:
         "survey_invitations",
         {
             "invitation_id": a_id("SI", ID_WIDTH, inv["id"]),
-            "customer_id": ctx.cust_id(c["gid"][inv["cust"]]),
+            "customer_id": ctx.local_customer_ids(inv["cust"]),
             "survey_type": a_cat(inv["type"], SURVEY_TYPES),
             "channel": a_cat(inv["channel"], SURVEY_CHANNELS),
             "touchpoint": a_cat(inv["touch"], TOUCHPOINTS),
@@ -1796,7 +1803,7 @@ def responses_table(ctx: Context, c: Cols, r: Cols) -> pa.Table:
         {
             "response_id": a_id("SR", ID_WIDTH, r["id"]),
             "invitation_id": a_id("SI", ID_WIDTH, r["invitation"]),
-            "customer_id": ctx.cust_id(c["gid"][r["cust"]]),
+            "customer_id": ctx.local_customer_ids(r["cust"]),
             "survey_type": a_cat(r["type"], SURVEY_TYPES),
             "score": a_int(r["score"]),
             "responded_at": a_ts(r["ts"]),
@@ -1812,35 +1819,75 @@ def responses_table(ctx: Context, c: Cols, r: Cols) -> pa.Table:
 # --------------------------------------------------------------------------------------------
 
 
-def gen_usage(ctx: Context, c: Cols, sp: Cols, chunk: int) -> Cols:
-    """Daily activity of live customers; days without any activity have no row."""
+USAGE_BATCH_ROWS = 1_000_000
+
+
+def gen_usage(ctx: Context, c: Cols, sp: Cols, chunk: int) -> Iterator[Cols]:
+    """Daily activity of live customers, in batches of about USAGE_BATCH_ROWS candidate days.
+
+    Days without any activity have no row, so weekends (and small accounts) have fewer rows.
+    """
     rng = rng_for(ctx.cfg.seed, CHUNK_STREAMS["usage"], chunk)
     length = sp["stop"] - sp["start"]
+    ends = np.cumsum(length)
+    cuts = np.searchsorted(
+        ends,
+        np.arange(USAGE_BATCH_ROWS, ends[-1] if len(ends) else 0, USAGE_BATCH_ROWS),
+        side="left",
+    )
+    bounds = [0, *np.unique(cuts + 1).tolist(), len(length)]
+    seg = c["seg"]
+    adoption = sigmoid(0.4 + 0.9 * c["happy"]) * np.where(c["value_ts"] < 0, 0.6, 1.0)
+    weekend_factor = np.array([0.12, 0.18, 0.25])[seg]
+    session_rate = 0.6 + 0.8 * sigmoid(c["happy"])
+    key_rate = 2.5 * np.exp(0.5 * c["happy"])
+    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+        if hi <= lo:
+            continue
+        part = {k: v[lo:hi] for k, v in sp.items()}
+        iv, day = expand_days(part["start"], length[lo:hi])
+        cust = part["cust"][iv]
+        weekend = np.where(weekday(day) >= 5, weekend_factor[cust], 1.0)
+        ramp = np.clip(0.35 + 0.65 * (day - c["signup_day"][cust]) / 45, 0.35, 1.0)
+        churn_day = part["churn_day"][iv]
+        decline = np.where(churn_day >= 0, np.clip((churn_day - day) / 75, 0.3, 1.0), 1.0)
+        noise = rng.uniform(0.8, 1.1, len(iv))
+        p = np.clip(adoption[cust] * weekend * ramp * decline * noise, 0, 0.98)
+        users = draw_users(rng, part["seats"][iv], p)
+        keep = users > 0
+        users, cust, day = users[keep], cust[keep], day[keep]
+        sessions = users + rng.poisson(users * session_rate[cust])
+        key_events = rng.poisson(users * key_rate[cust])
+        yield {"cust": cust, "day": day, "users": users, "sessions": sessions, "key": key_events}
+
+
+def expand_days(start: np.ndarray, length: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One row per day of each interval: (interval index, day)."""
     iv = np.repeat(np.arange(len(length)), length)
     offset = np.arange(len(iv)) - np.repeat(np.cumsum(length) - length, length)
-    day = sp["start"][iv] + offset
-    cust = sp["cust"][iv]
-    h, seg = c["happy"][cust], c["seg"][cust]
-    adoption = sigmoid(0.4 + 0.9 * h) * np.where(c["value_ts"][cust] < 0, 0.6, 1.0)
-    weekend = np.where(weekday(day) >= 5, np.array([0.12, 0.18, 0.25])[seg], 1.0)
-    ramp = np.clip(0.35 + 0.65 * (day - c["signup_day"][cust]) / 45, 0.35, 1.0)
-    churn_day = sp["churn_day"][iv]
-    decline = np.where(churn_day >= 0, np.clip((churn_day - day) / 75, 0.3, 1.0), 1.0)
-    p = np.clip(adoption * weekend * ramp * decline * rng.uniform(0.8, 1.1, len(iv)), 0, 0.98)
-    users = rng.binomial(sp["seats"][iv], p)
-    users += (rng.random(len(iv)) < 0.01) * rng.integers(1, 4, len(iv))
-    keep = users > 0
-    users, cust, day, h = users[keep], cust[keep], day[keep], h[keep]
-    sessions = users + rng.poisson(users * (0.6 + 0.8 * sigmoid(h)))
-    key_events = rng.poisson(users * 2.5 * np.exp(0.5 * h))
-    return {"cust": cust, "day": day, "users": users, "sessions": sessions, "key": key_events}
+    return iv, start[iv] + offset
 
 
-def usage_table(ctx: Context, c: Cols, u: Cols) -> pa.Table:
+def draw_users(rng: np.random.Generator, seats: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Active users ~ Binomial(seats, p) (normal approximation above 30 seats), and now and
+    then a few more than seats (shared logins)."""
+    small = seats <= 30
+    users = np.zeros(len(seats), dtype=np.int64)
+    users[small] = rng.binomial(seats[small], p[small])
+    big = ~small
+    mean = seats[big] * p[big]
+    sd = np.sqrt(mean * (1 - p[big]))
+    users[big] = np.clip(np.rint(mean + sd * rng.standard_normal(big.sum())), 0, seats[big])
+    extra = rng.random(len(seats)) < 0.01
+    users[extra] += rng.integers(1, 4, extra.sum())
+    return users
+
+
+def usage_table(ctx: Context, u: Cols) -> pa.Table:
     return make_table(
         "product_usage",
         {
-            "customer_id": ctx.cust_id(c["gid"][u["cust"]]),
+            "customer_id": ctx.local_customer_ids(u["cust"]),
             "usage_date": a_date(u["day"]),
             "active_users": a_int(u["users"]),
             "sessions": a_int(u["sessions"]),
@@ -1907,8 +1954,10 @@ def engagement_table(ctx: Context, c: Cols, ev: Cols) -> pa.Table:
 # --------------------------------------------------------------------------------------------
 
 
-def generate_chunk(ctx: Context, chunk: int, lo: int, hi: int) -> dict[str, pa.Table]:
+def generate_chunk(ctx: Context, chunk: int, lo: int, hi: int) -> Iterator[tuple[str, pa.Table]]:
+    """All rows of customers [lo, hi), table by table (product_usage in several batches)."""
     c = gen_customers(ctx, chunk, lo, hi)
+    ctx.chunk_customer_ids = ctx.cust_id(c["gid"])
     subs = simulate_subscriptions(ctx, c, chunk)
     sp = active_spells(ctx, subs.versions)
     tickets = gen_tickets(ctx, c, sp, chunk)
@@ -1917,17 +1966,16 @@ def generate_chunk(ctx: Context, chunk: int, lo: int, hi: int) -> dict[str, pa.T
     survey_rng = rng_for(ctx.cfg.seed, CHUNK_STREAMS["surveys"], chunk)
     invitations = gen_invitations(ctx, survey_rng, c, sp, subs, tickets)
     responses = gen_responses(ctx, survey_rng, c, sp, invitations)
-    return {
-        "customers": customers_table(ctx, c),
-        "subscriptions": subscriptions_table(ctx, c, subs.versions),
-        "invoices": invoices_table(ctx, c, invoices),
-        "tickets": tickets_table(ctx, c, tickets),
-        "ticket_interactions": interactions_table(ctx, interactions),
-        "survey_invitations": invitations_table(ctx, c, invitations),
-        "survey_responses": responses_table(ctx, c, responses),
-        "product_usage": usage_table(ctx, c, gen_usage(ctx, c, sp, chunk)),
-        "engagement_events": engagement_table(ctx, c, gen_engagement(ctx, c, sp, chunk)),
-    }
+    yield "customers", customers_table(ctx, c)
+    yield "subscriptions", subscriptions_table(ctx, c, subs.versions)
+    yield "invoices", invoices_table(ctx, c, invoices)
+    yield "tickets", tickets_table(ctx, c, tickets)
+    yield "ticket_interactions", interactions_table(ctx, interactions)
+    yield "survey_invitations", invitations_table(ctx, c, invitations)
+    yield "survey_responses", responses_table(ctx, c, responses)
+    yield "engagement_events", engagement_table(ctx, c, gen_engagement(ctx, c, sp, chunk))
+    for usage in gen_usage(ctx, c, sp, chunk):
+        yield "product_usage", usage_table(ctx, usage)
 
 
 # --------------------------------------------------------------------------------------------
@@ -2042,7 +2090,11 @@ def response_bad_rows(ctx: Context, base: TextRow) -> list[TextRow]:
         "touchpoint": "relationship",
         "ticket_id": None,
     }
-    bad_date = base | {"response_id": fresh(), "responded_at": "2024-02-30T09:00:00Z"}
+    bad_date = base | {
+        "response_id": fresh(),
+        "invitation_id": None,
+        "responded_at": "2024-02-30T09:00:00Z",
+    }
     return [nps, bad_date]
 
 
@@ -2067,12 +2119,12 @@ def generate(cfg: Config) -> dict[str, int]:
         n_chunks = math.ceil(cfg.customers / cfg.chunk_size)
         for chunk in range(n_chunks):
             lo, hi = chunk * cfg.chunk_size, min(cfg.customers, (chunk + 1) * cfg.chunk_size)
-            tables = generate_chunk(ctx, chunk, lo, hi)
-            for name, table in tables.items():
+            samples: dict[str, pa.Table] = {"expenses": expenses}
+            for name, table in generate_chunk(ctx, chunk, lo, hi):
                 sink.write(name, table)
+                samples.setdefault(name, table)
             if chunk == 0 and cfg.inject_bad_rows:
-                tables["expenses"] = expenses
-                for name, rows in bad_rows(ctx, tables).items():
+                for name, rows in bad_rows(ctx, samples).items():
                     sink.write(name, text_table(name, rows), text=True)
     finally:
         sink.close()

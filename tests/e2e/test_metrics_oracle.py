@@ -1,0 +1,584 @@
+"""End to end: every public mart against an independent computation of metrics.md.
+
+Two datasets are built once each (in parallel, ``dbt build`` with an explicit as_of_date):
+
+* ``generated``: ``tools.generate_data --customers 150 --seed 3``, as of 2025-06-15 (the data
+  runs to 2025-06-30, so half a month of rows is dated after as_of_date);
+* ``edge``: a small hand-made dataset of traps (see ``write_edge_dataset``).
+
+The oracle (``tests/oracle/metrics_oracle.py``) reads the clean staging tables of the built
+warehouse and recomputes each mart from the contract text. Comparison, row by row on the mart's
+grain: same keys, counts equal, decimal columns equal to their scale (money to the cent, the
+oracle rounding half away from zero), doubles within 1e-9 relative, nulls where the oracle has
+nulls. A mart that does not exist yet is skipped; any mismatch fails.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pytest
+
+from tests.dbt_runner import DbtRun, generate_data, isolated_env, run_dbt
+from tests.oracle import metrics_oracle as oracle
+
+GENERATED_AS_OF = "2025-06-15"
+EDGE_AS_OF = "2024-07-20"
+DATASETS = ("generated", "edge")
+ORACLE_VARS = oracle.OracleVars(
+    gross_margin=Fraction("0.8"), backlog_target_hours=48, trial_conversion_days=30
+)
+MAX_EXAMPLES = 4
+
+
+# --------------------------------------------------------------------------------------------
+# The edge dataset
+# --------------------------------------------------------------------------------------------
+
+# fmt: off
+EDGE_TABLES: dict[str, tuple[str, list[tuple[Any, ...]]]] = {
+    "customers": (
+        "customer_id,customer_name,segment,country,industry,signed_up_at,acquisition_channel,"
+        "referred_by_customer_id,onboarding_completed_at,first_value_at",
+        [
+            # signed up before the first spine month, never subscribes, answers the first NPS
+            ("C20", "Early Bird", "enterprise", "DE", "Retail", "2023-01-15T00:00:00Z",
+             "organic", "", "", ""),
+            ("C01", "Monthly USD", "smb", "US", "Software", "2023-05-01T09:00:00Z", "organic", "",
+             "2023-05-03T21:00:00Z", "2023-05-10T09:00:00Z"),
+            ("C02", "Annual Up Down", "smb", "US", "Software", "2023-05-20T12:00:00Z", "paid", "",
+             "2023-06-01T00:00:00Z", ""),
+            ("C03", "Quarterly EUR", "enterprise", "DE", "Banking", "2023-05-10T00:00:00Z",
+             "outbound", "", "2023-07-01T06:00:00Z", "2023-07-15T00:00:00Z"),
+            ("C04", "Half Cent EUR", "smb", "FR", "Retail", "2023-06-02T00:00:00Z", "referral",
+             "C01", "", ""),
+            ("C05", "Half Cent Quarter", "smb", "US", "Retail", "2023-06-02T08:00:00Z", "organic",
+             "", "2023-06-05T08:00:00Z", ""),
+            ("C06", "Churn Comeback", "smb", "GB", "Media", "2023-06-01T00:00:00Z", "referral",
+             "C01", "2023-06-02T00:00:00Z", "2023-06-03T12:00:00Z"),
+            ("C07", "Trial Converts", "enterprise", "US", "Health", "2024-02-25T00:00:00Z",
+             "referral", "C03", "2024-07-25T00:00:00Z", "2024-03-20T12:00:00Z"),
+            ("C08", "Trial Lapses", "smb", "US", "Health", "2024-04-01T00:00:00Z", "organic", "",
+             "", ""),
+            ("C09", "Converts Day 30", "smb", "US", "Health", "2024-04-01T10:00:00Z", "partner",
+             "", "", ""),
+            ("C10", "Converts Day 31", "smb", "US", "Health", "2024-04-01T11:00:00Z", "paid", "",
+             "", ""),
+            ("C11", "Trial Past As Of", "enterprise", "DE", "Energy", "2024-07-10T00:00:00Z",
+             "organic", "", "", ""),
+            ("C12", "Paid Past As Of", "smb", "US", "Energy", "2024-06-25T00:00:00Z", "organic",
+             "", "", ""),
+            ("C13", "Signs Up Later", "smb", "US", "Energy", "2024-07-25T00:00:00Z", "organic",
+             "", "", ""),
+            ("C14", "Tiny MRR", "smb", "US", "Retail", "2023-08-01T00:00:00Z", "organic", "",
+             "", ""),
+            ("C15", "Month Boundaries", "enterprise", "US", "Retail", "2023-06-25T00:00:00Z",
+             "outbound", "", "", ""),
+            ("C16", "Mid Month New", "smb", "US", "Retail", "2024-07-14T00:00:00Z", "referral",
+             "C02", "", ""),
+            ("C18", "Two Half Cents", "enterprise", "US", "Retail", "2023-09-01T00:00:00Z",
+             "partner", "", "", ""),
+        ],
+    ),
+    "plans": (
+        "plan_id,plan_name,tier,billing_interval,list_price,currency",
+        [
+            ("P_M_USD", "Monthly USD", "pro", "month", "20.00", "USD"),
+            ("P_Q_USD", "Quarterly USD", "pro", "quarter", "60.00", "USD"),
+            ("P_Y_USD", "Annual USD", "pro", "year", "240.00", "USD"),
+            ("P_M_EUR", "Monthly EUR", "pro", "month", "10.00", "EUR"),
+            ("P_Q_EUR", "Quarterly EUR", "enterprise", "quarter", "60.00", "EUR"),
+            ("P_Y_EUR", "Annual EUR", "enterprise", "year", "1200.00", "EUR"),
+        ],
+    ),
+    "subscriptions": (
+        "subscription_id,customer_id,plan_id,valid_from,valid_to,is_trial,seats,"
+        "recurring_amount,billing_interval,currency,cancel_reason",
+        [
+            # churns on 2024-07-18, before the mid-month as_of snapshot (2024-07-20)
+            ("S01", "C01", "P_M_USD", "2023-05-10", "2024-07-18", "false", 5, "100.00", "month",
+             "USD", "budget_cuts"),
+            # annual; upgrade on 2024-02-10 and downgrade on 2024-02-20 (only the last counts)
+            ("S02", "C02", "P_Y_USD", "2023-06-01", "2024-02-10", "false", 10, "1200.00", "year",
+             "USD", ""),
+            ("S02", "C02", "P_Y_USD", "2024-02-10", "2024-02-20", "false", 20, "2400.00", "year",
+             "USD", ""),
+            ("S02", "C02", "P_Y_USD", "2024-02-20", "", "false", 5, "600.00", "year", "USD", ""),
+            # quarterly EUR from before the first EUR rate, across the 2024-01-15 rate change
+            ("S03", "C03", "P_Q_EUR", "2023-05-15", "", "false", 50, "3000.00", "quarter", "EUR",
+             ""),
+            # 10 EUR x 1.1005 = 11.005 -> 11.01 (half away from zero)
+            ("S04", "C04", "P_M_EUR", "2023-06-05", "", "false", 1, "10.00", "month", "EUR", ""),
+            # 60.015 / 3 = 20.005 -> 20.01
+            ("S05", "C05", "P_Q_USD", "2023-06-10", "", "false", 1, "60.015", "quarter", "USD",
+             ""),
+            # churn on 2023-09-01, reactivation on 2023-12-05
+            ("S06", "C06", "P_M_USD", "2023-06-01", "2023-09-01", "false", 2, "50.00", "month",
+             "USD", "too_expensive"),
+            ("S06B", "C06", "P_M_USD", "2023-12-05", "", "false", 3, "80.00", "month", "USD", ""),
+            # trial converted the same day
+            ("S07", "C07", "P_M_USD", "2024-03-01", "2024-03-15", "true", 5, "0", "month", "USD",
+             ""),
+            ("S07", "C07", "P_M_USD", "2024-03-15", "", "false", 5, "500.00", "month", "USD", ""),
+            # trial never converted (its own subscription has no paid version) ...
+            ("S08", "C08", "P_M_USD", "2024-04-01", "2024-04-15", "true", 1, "0", "month", "USD",
+             ""),
+            # ... though the customer buys another subscription within the window
+            ("S08B", "C08", "P_M_USD", "2024-04-20", "", "false", 1, "15.00", "month", "USD", ""),
+            # paid 30 days after the trial (converted) and 31 days after (not converted)
+            ("S09", "C09", "P_M_USD", "2024-04-01", "2024-04-20", "true", 1, "0", "month", "USD",
+             ""),
+            ("S09", "C09", "P_M_USD", "2024-05-20", "", "false", 1, "40.00", "month", "USD", ""),
+            ("S10", "C10", "P_M_USD", "2024-04-01", "2024-04-20", "true", 1, "0", "month", "USD",
+             ""),
+            ("S10", "C10", "P_M_USD", "2024-05-21", "", "false", 1, "40.00", "month", "USD", ""),
+            # trial ending after as_of_date, paid version starting after as_of_date
+            ("S11", "C11", "P_Y_EUR", "2024-07-10", "2024-07-24", "true", 10, "0", "year", "EUR",
+             ""),
+            ("S11", "C11", "P_Y_EUR", "2024-07-24", "", "false", 10, "12000.00", "year", "EUR",
+             ""),
+            # trial ended before as_of_date, converted only after it
+            ("S12", "C12", "P_M_USD", "2024-06-25", "2024-07-05", "true", 1, "0", "month", "USD",
+             ""),
+            ("S12", "C12", "P_M_USD", "2024-07-25", "", "false", 1, "70.00", "month", "USD", ""),
+            # entirely after as_of_date
+            ("S13", "C13", "P_M_USD", "2024-08-01", "", "false", 1, "90.00", "month", "USD", ""),
+            # 0.05 a year = 0.004 a month: rounds to 0.00, never a logo
+            ("S14", "C14", "P_Y_USD", "2023-08-01", "", "false", 1, "0.05", "year", "USD", ""),
+            # ends on the last day of July (not counted in July); starts on the last day of August
+            ("S15B", "C15", "P_M_USD", "2023-07-01", "2023-07-31", "false", 1, "30.00", "month",
+             "USD", ""),
+            ("S15", "C15", "P_M_USD", "2023-08-31", "2023-09-15", "false", 1, "30.00", "month",
+             "USD", "missing_features"),
+            # starts after the middle of the as-of month but before as_of_date
+            ("S16", "C16", "P_M_USD", "2024-07-15", "", "false", 2, "25.00", "month", "USD", ""),
+            # two versions of 10.005: the customer sum 20.01, not 10.01 + 10.01
+            ("S18A", "C18", "P_M_USD", "2023-09-01", "", "false", 1, "10.005", "month", "USD", ""),
+            ("S18B", "C18", "P_M_USD", "2023-09-01", "", "false", 1, "10.005", "month", "USD", ""),
+        ],
+    ),
+    "fx_rates": (
+        "rate_date,currency,usd_per_unit",
+        [
+            ("2023-01-01", "GBP", "1.25"),
+            ("2023-08-01", "EUR", "1.1005"),
+            ("2023-11-30", "EUR", "1.15"),  # on the snapshot date of November itself
+            ("2024-01-15", "EUR", "1.20"),
+            ("2024-07-25", "EUR", "1.30"),  # after as_of_date: never used
+        ],
+    ),
+    "invoices": (
+        "invoice_id,customer_id,subscription_id,invoice_type,issued_at,due_date,amount,currency,"
+        "status,paid_at",
+        [
+            ("I01", "C01", "S01", "invoice", "2023-05-10T10:00:00Z", "2023-05-24", "100.00", "USD",
+             "paid", "2023-05-12T00:00:00Z"),
+            ("I02", "C01", "S01", "invoice", "2023-06-10T10:00:00Z", "2023-06-24", "100.00", "USD",
+             "paid", "2023-06-11T00:00:00Z"),
+            # issued before the first EUR rate: earliest rate after it
+            ("I03", "C03", "S03", "invoice", "2023-05-15T00:00:00Z", "2023-06-15", "3000.00",
+             "EUR", "paid", "2023-06-01T00:00:00Z"),
+            # 11.005 + 11.005 - 5.5025: exact sum 16.5075 -> 16.51
+            ("I04", "C04", "S04", "invoice", "2023-06-05T00:00:00Z", "2023-06-19", "10.00", "EUR",
+             "paid", "2023-06-06T00:00:00Z"),
+            ("I05", "C04", "S04", "invoice", "2023-08-05T00:00:00Z", "2023-08-19", "10.00", "EUR",
+             "paid", "2023-08-06T00:00:00Z"),
+            ("I06", "C04", "S04", "credit_note", "2023-08-20T00:00:00Z", "2023-08-20", "-5.00",
+             "EUR", "paid", "2023-08-21T00:00:00Z"),
+            # paid after as_of_date: not paid as of it
+            ("I07", "C02", "S02", "invoice", "2024-07-10T00:00:00Z", "2024-07-20", "600.00", "USD",
+             "paid", "2024-07-22T00:00:00Z"),
+            ("I08", "C02", "S02", "invoice", "2023-06-01T00:00:00Z", "2023-06-15", "1200.00",
+             "USD", "paid", "2023-06-03T00:00:00Z"),
+            # one-off charge without a subscription
+            ("I09", "C05", "", "invoice", "2023-09-15T00:00:00Z", "2023-09-30", "250.00", "USD",
+             "paid", "2023-09-20T00:00:00Z"),
+            ("I10", "C05", "S05", "invoice", "2023-06-10T00:00:00Z", "2023-06-30", "60.02", "USD",
+             "open", ""),
+            ("I11", "C06", "S06", "invoice", "2023-06-01T00:00:00Z", "2023-06-15", "50.00", "USD",
+             "void", ""),
+            ("I12", "C06", "S06", "invoice", "2023-07-01T00:00:00Z", "2023-07-15", "50.00", "USD",
+             "uncollectible", ""),
+            # issued after as_of_date
+            ("I13", "C07", "S07", "invoice", "2024-07-25T00:00:00Z", "2024-08-08", "500.00", "USD",
+             "paid", "2024-07-26T00:00:00Z"),
+            ("I14", "C07", "S07", "invoice", "2024-03-15T00:00:00Z", "2024-03-29", "500.00", "USD",
+             "paid", "2024-03-16T00:00:00Z"),
+            ("I15", "C03", "S03", "invoice", "2024-02-15T00:00:00Z", "2024-03-15", "3000.00",
+             "EUR", "paid", "2024-03-01T00:00:00Z"),
+            ("I16", "C18", "S18A", "invoice", "2023-09-01T00:00:00Z", "2023-09-15", "10.01", "USD",
+             "paid", "2023-09-01T12:00:00Z"),
+            # paid before the first spine month: still in every cumulative figure
+            ("I18", "C20", "", "invoice", "2023-02-10T00:00:00Z", "2023-02-24", "99.99", "USD",
+             "paid", "2023-02-11T00:00:00Z"),
+            # issued and paid in the last second of as_of_date, at the rate of that day
+            ("I17", "C03", "S03", "invoice", "2024-07-20T23:59:59Z", "2024-08-20", "3000.00",
+             "EUR", "paid", "2024-07-20T23:59:59Z"),
+        ],
+    ),
+    "expenses": (
+        "expense_id,expense_month,cost_type,category,amount,currency",
+        [
+            ("X01", "2023-05-01", "acquisition", "marketing", "1000.00", "USD"),
+            ("X02", "2023-05-01", "acquisition", "marketing", "500.00", "EUR"),
+            ("X03", "2023-05-01", "retention", "salaries", "2000.00", "USD"),
+            ("X04", "2023-06-01", "acquisition", "marketing", "333.333", "USD"),
+            ("X05", "2023-06-01", "retention", "programs", "10.00", "EUR"),
+            # valued at 2024-01-01 (rate 1.15), not at the month's snapshot (rate 1.20)
+            ("X06", "2024-01-01", "retention", "training", "100.00", "EUR"),
+            ("X07", "2024-08-01", "acquisition", "marketing", "999.00", "USD"),
+            ("X08", "2024-07-01", "acquisition", "marketing", "700.00", "USD"),
+            # acquisition spend in a month without new customers: cac is null
+            ("X09", "2023-10-01", "acquisition", "marketing", "400.00", "USD"),
+        ],
+    ),
+    "agents": (
+        "agent_id,agent_name,team,hired_at",
+        [
+            ("A1", "Ann", "frontline", "2022-01-01"),
+            ("A2", "Bob", "tier2", ""),
+            ("A3", "Cid", "frontline", "2024-06-01"),
+        ],
+    ),
+    "tickets": (
+        "ticket_id,customer_id,created_at,first_response_at,resolved_at,status,severity,channel,"
+        "category,assignee_agent_id,reopened_count",
+        [
+            ("T01", "C01", "2023-05-15T08:00:00Z", "2023-05-15T09:30:00Z", "2023-05-16T08:00:00Z",
+             "closed", 2, "email", "how_to", "A1", 0),
+            ("T02", "C03", "2023-05-20T10:00:00Z", "2023-05-20T10:15:00Z", "2023-06-02T10:00:00Z",
+             "solved", 4, "phone", "outage", "A2", 0),
+            ("T03", "C02", "2023-06-05T00:00:00Z", "2023-06-05T06:00:00Z", "2023-06-05T12:00:00Z",
+             "closed", 1, "chat", "billing", "A1", 1),
+            ("T04", "C04", "2023-06-10T00:00:00Z", "", "", "open", 3, "email", "bug", "", 0),
+            # created exactly 48 h before the end of January: open there, but not backlog
+            ("T05", "C05", "2024-01-30T00:00:00Z", "2024-01-30T01:00:00Z", "2024-02-02T00:00:00Z",
+             "solved", 2, "web", "bug", "A1", 0),
+            # resolved after as_of_date: still open at e(July)
+            ("T06", "C07", "2024-07-10T00:00:00Z", "2024-07-10T04:00:00Z", "2024-07-25T00:00:00Z",
+             "open", 3, "email", "bug", "A2", 0),
+            # first response after as_of_date
+            ("T07", "C07", "2024-07-19T12:00:00Z", "2024-07-22T00:00:00Z", "", "new", 2, "chat",
+             "how_to", "A1", 0),
+            # created after as_of_date, in a category never seen before it
+            ("T08", "C01", "2024-07-21T09:00:00Z", "2024-07-21T10:00:00Z", "2024-07-22T00:00:00Z",
+             "closed", 4, "phone", "security", "A1", 0),
+            ("T09", "C03", "2024-07-15T00:00:00Z", "2024-07-15T02:00:00Z", "2024-07-16T00:00:00Z",
+             "closed", 1, "phone", "billing", "A1", 0),
+            # a ticket from a churned customer
+            ("T10", "C06", "2023-09-02T00:00:00Z", "2023-09-02T03:00:00Z", "2023-09-03T00:00:00Z",
+             "closed", 2, "email", "complaint", "A2", 0),
+            # created at the first instant of November, resolved at the first instant of December
+            # (open at the end of November), without any interaction (not FCR)
+            ("T12", "C05", "2023-11-01T00:00:00Z", "2023-11-01T02:00:00Z", "2023-12-01T00:00:00Z",
+             "solved", 3, "web", "billing", "A2", 0),
+            ("T11", "C18", "2023-12-31T23:00:00Z", "2024-01-01T01:00:00Z", "2024-01-01T05:00:00Z",
+             "closed", 2, "chat", "how_to", "A1", 0),
+        ],
+    ),
+    "ticket_interactions": (
+        "interaction_id,ticket_id,agent_id,channel,started_at,talk_seconds,hold_seconds,"
+        "after_work_seconds",
+        [
+            ("TI01", "T01", "A1", "email", "2023-05-15T09:30:00Z", 600, 0, 120),
+            ("TI02", "T02", "A2", "phone", "2023-05-20T10:15:00Z", 1200, 120, 600),
+            ("TI03", "T02", "A1", "phone", "2023-06-01T10:00:00Z", 900, 60, 300),
+            ("TI04", "T03", "A1", "chat", "2023-06-05T06:00:00Z", 300, 30, 60),
+            ("TI05", "T05", "A1", "web", "2024-01-30T01:00:00Z", 400, 0, 100),
+            ("TI06", "T06", "A2", "email", "2024-07-10T04:00:00Z", 500, 0, 200),
+            ("TI07", "T06", "A2", "email", "2024-07-23T00:00:00Z", 500, 0, 200),
+            ("TI08", "T09", "A1", "phone", "2024-07-15T02:00:00Z", 700, 50, 150),
+            ("TI09", "T10", "A2", "email", "2023-09-02T03:00:00Z", 200, 0, 50),
+            ("TI10", "T11", "A1", "chat", "2024-01-01T01:00:00Z", 350, 10, 40),
+            ("TI11", "T08", "A1", "phone", "2024-07-21T10:00:00Z", 100, 0, 10),
+        ],
+    ),
+    "survey_invitations": (
+        "invitation_id,customer_id,survey_type,channel,touchpoint,ticket_id,sent_at",
+        [
+            # answered in the next month: counts for the month it was sent
+            ("V01", "C01", "nps", "email", "relationship", "", "2023-05-30T10:00:00Z"),
+            ("V02", "C02", "nps", "sms", "relationship", "", "2023-06-10T00:00:00Z"),
+            ("V03", "C03", "nps", "email", "relationship", "", "2023-06-10T00:00:00Z"),
+            ("V04", "C01", "csat", "email", "support", "T01", "2023-05-16T09:00:00Z"),
+            ("V05", "C02", "csat", "sms", "support", "T03", "2023-06-05T13:00:00Z"),
+            # answered after as_of_date
+            ("V06", "C07", "nps", "in_app", "relationship", "", "2024-07-19T00:00:00Z"),
+            # sent after as_of_date
+            ("V07", "C07", "ces", "email", "support", "T06", "2024-07-21T00:00:00Z"),
+            ("V08", "C04", "csat", "chat", "support", "T04", "2023-06-11T00:00:00Z"),
+        ],
+    ),
+    "survey_responses": (
+        "response_id,invitation_id,customer_id,survey_type,score,responded_at,touchpoint,"
+        "ticket_id,comment",
+        [
+            # the first spine month (2023-03) holds only these; 2023-04 holds nothing at all
+            ("R01", "", "C20", "nps", 10, "2023-03-10T12:00:00Z", "relationship", "", "great"),
+            ("R02", "", "C20", "nps", 6, "2023-03-20T12:00:00Z", "relationship", "", ""),
+            ("R03", "V01", "C01", "nps", 9, "2023-06-02T00:00:00Z", "relationship", "", ""),
+            ("R04", "V02", "C02", "nps", 7, "2023-06-12T00:00:00Z", "relationship", "", ""),
+            ("R05", "V04", "C01", "csat", 5, "2023-05-17T00:00:00Z", "support", "T01", ""),
+            ("R06", "V05", "C02", "csat", 2, "2023-06-06T00:00:00Z", "support", "T03", "slow"),
+            ("R07", "V08", "C04", "csat", 3, "2023-06-12T00:00:00Z", "support", "T04", ""),
+            ("R08", "", "C03", "ces", 4, "2023-06-20T00:00:00Z", "onboarding", "", ""),
+            ("R09", "", "C03", "nps", 0, "2023-06-25T00:00:00Z", "relationship", "", ""),
+            ("R10", "V06", "C07", "nps", 10, "2024-07-21T00:00:00Z", "relationship", "", ""),
+            ("R11", "", "C05", "csat", 4, "2024-02-02T01:00:00Z", "support", "T05", ""),
+            ("R12", "", "C18", "ces", 1, "2024-01-05T00:00:00Z", "support", "T11", ""),
+            ("R13", "", "C06", "nps", 8, "2023-09-03T00:00:00Z", "relationship", "", ""),
+        ],
+    ),
+    # product_usage and engagement_events are optional and deliberately absent (= empty)
+}
+# fmt: on
+
+
+def write_edge_dataset(out: Path) -> Path:
+    """Hand-made traps, as of 2024-07-20. mid_market has no customer at all; 2023-04 is an
+    empty month inside the spine (2023-03 .. 2024-07); every table holds rows dated after
+    as_of_date."""
+    out.mkdir(parents=True, exist_ok=True)
+    for table, (header, rows) in EDGE_TABLES.items():
+        with (out / f"{table}.csv").open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header.split(","))
+            writer.writerows(rows)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Builds
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Build:
+    name: str
+    as_of: str
+    workdir: Path
+    build: DbtRun
+    rerun: DbtRun | None
+
+    @property
+    def warehouse(self) -> Path:
+        return self.workdir / "warehouse.duckdb"
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        return duckdb.connect(str(self.warehouse), read_only=True)
+
+    @cached_property
+    def inputs(self) -> tuple[dict[str, pd.DataFrame], date]:
+        with self.connect() as con:
+            return oracle.load_inputs(con)
+
+    def relation_columns(self, relation: str) -> dict[str, str]:
+        with self.connect() as con:
+            rows = con.execute(
+                "select column_name, data_type from information_schema.columns "
+                "where table_schema = 'marts' and table_name = ? order by ordinal_position",
+                [relation],
+            ).fetchall()
+        return dict(rows)
+
+    def fetch(self, relation: str) -> list[dict[str, Any]]:
+        with self.connect() as con:
+            cursor = con.execute(f"select * from marts.{relation}")
+            names = [column[0] for column in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _build(name: str, raw_dir: Path, workdir: Path, as_of: str) -> Build:
+    env = isolated_env(workdir, raw_dir)
+    as_of_var = f"{{as_of_date: '{as_of}'}}"
+    build = run_dbt(["build", "--vars", as_of_var], env)
+    # A failing dbt test skips everything downstream of it. test_dbt_build_succeeds reports
+    # that; `dbt run` then still materialises the marts so that the figures can be compared.
+    rerun = None if build.returncode == 0 else run_dbt(["run", "--vars", as_of_var], env)
+    return Build(name, as_of, workdir, build, rerun)
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Build]:
+    root = tmp_path_factory.mktemp("oracle")
+    raw = {
+        "generated": generate_data(root / "generated_raw", customers=150, seed=3),
+        "edge": write_edge_dataset(root / "edge_raw"),
+    }
+    as_of = {"generated": GENERATED_AS_OF, "edge": EDGE_AS_OF}
+    with ThreadPoolExecutor(max_workers=len(DATASETS)) as pool:
+        futures = {
+            name: pool.submit(_build, name, raw[name], root / f"{name}_build", as_of[name])
+            for name in DATASETS
+        }
+        return {name: future.result() for name, future in futures.items()}
+
+
+def _tail(output: str, lines: int = 40) -> str:
+    return "\n".join(output.splitlines()[-lines:])
+
+
+# --------------------------------------------------------------------------------------------
+# Comparison
+# --------------------------------------------------------------------------------------------
+
+
+def _is_null(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float | Decimal | Fraction) and not isinstance(value, bool)
+
+
+def values_match(expected: Any, actual: Any, data_type: str) -> bool:
+    """Decimal columns: the oracle's exact value rounded (half away from zero) to the column's
+    scale must be equal; doubles: 1e-9 relative; integers, dates and text: equal."""
+    if _is_null(expected) or _is_null(actual):
+        return _is_null(expected) and _is_null(actual)
+    if not (_is_number(expected) and _is_number(actual)):
+        return expected == actual
+    data_type = data_type.upper()
+    if data_type.startswith("DECIMAL"):
+        scale = int(data_type.rstrip(")").split(",")[1])
+        return Fraction(actual) == Fraction(oracle.round_half_away(Fraction(expected), scale))
+    if data_type in ("DOUBLE", "FLOAT", "REAL"):
+        return math.isclose(float(actual), float(Fraction(expected)), rel_tol=1e-9, abs_tol=1e-12)
+    return Fraction(actual) == Fraction(expected)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, Fraction):
+        return f"{float(value)!r}"
+    return repr(value)
+
+
+def compare(
+    expected: pd.DataFrame,
+    actual: list[dict[str, Any]],
+    types: dict[str, str],
+    keys: tuple[str, ...],
+    required: tuple[str, ...],
+) -> list[str]:
+    """Problems found, as readable lines (empty = the mart matches the oracle)."""
+    missing_columns = [column for column in (*keys, *required) if column not in types]
+    if missing_columns:
+        return [f"mart lacks contract columns {missing_columns}"]
+    problems: list[str] = []
+    expected_rows: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in expected.to_dict("records"):
+        expected_rows[tuple(row[key] for key in keys)] = row
+    actual_rows: dict[tuple[Any, ...], dict[str, Any]] = {}
+    duplicates = []
+    for row in actual:
+        key = tuple(row[column] for column in keys)
+        if key in actual_rows:
+            duplicates.append(key)
+        actual_rows[key] = row
+    if duplicates:
+        problems.append(f"{len(duplicates)} duplicate keys, e.g. {duplicates[:MAX_EXAMPLES]}")
+    missing = sorted(set(expected_rows) - set(actual_rows), key=repr)
+    extra = sorted(set(actual_rows) - set(expected_rows), key=repr)
+    if missing:
+        problems.append(
+            f"{len(missing)} oracle keys missing in mart, e.g. {missing[:MAX_EXAMPLES]}"
+        )
+    if extra:
+        problems.append(f"{len(extra)} mart keys not in oracle, e.g. {extra[:MAX_EXAMPLES]}")
+    columns = [c for c in expected.columns if c in types and c not in keys]
+    differences: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(set(expected_rows) & set(actual_rows), key=repr):
+        for column in columns:
+            want, got = expected_rows[key][column], actual_rows[key][column]
+            if not values_match(want, got, types[column]):
+                differences[column].append(f"{key}: oracle {_show(want)} mart {_show(got)}")
+    for column, lines in differences.items():
+        problems.append(f"{column} ({types[column]}): {len(lines)} rows differ")
+        problems.extend(f"    {line}" for line in lines[:MAX_EXAMPLES])
+    return problems
+
+
+# --------------------------------------------------------------------------------------------
+# Tests
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dataset", DATASETS)
+def test_dbt_build_succeeds(builds: dict[str, Build], dataset: str) -> None:
+    build = builds[dataset]
+    assert build.build.returncode == 0, _tail(build.build.output)
+
+
+@pytest.mark.parametrize("dataset", DATASETS)
+def test_as_of_date_is_one_row_with_the_configured_date(
+    builds: dict[str, Build], dataset: str
+) -> None:
+    with builds[dataset].connect() as con:
+        rows = con.execute("select as_of_date from intermediate.int_as_of_date").fetchall()
+    assert rows == [(date.fromisoformat(builds[dataset].as_of),)]
+
+
+def test_edge_dataset_is_clean(builds: dict[str, Build]) -> None:
+    """Every hand-made trap must reach staging, or the oracle comparison proves nothing."""
+    with builds["edge"].connect() as con:
+        quarantined = con.execute(
+            "select source_table, row_key, reason from audit.quarantined_rows"
+        ).fetchall()
+    assert quarantined == []
+
+
+@pytest.mark.parametrize("dataset", DATASETS)
+@pytest.mark.parametrize("mart", list(oracle.MARTS))
+def test_mart_matches_oracle(builds: dict[str, Build], dataset: str, mart: str) -> None:
+    build = builds[dataset]
+    types = build.relation_columns(mart)
+    if not types:
+        pytest.skip("mart not built yet")
+    compute, keys, required = oracle.MARTS[mart]
+    tables, as_of_date = build.inputs
+    expected = compute(tables, as_of_date, ORACLE_VARS)
+    problems = compare(expected, build.fetch(mart), types, keys, required)
+    assert not problems, f"marts.{mart} ({dataset}) differs from the oracle:\n" + "\n".join(
+        problems
+    )
+
+
+@pytest.mark.parametrize("dataset", DATASETS)
+def test_customer_health_grain_and_score_ranges(builds: dict[str, Build], dataset: str) -> None:
+    """Scoring is project-defined: only its grain (active customer × month) and that every
+    score is within [0, 100] are checked."""
+    build = builds[dataset]
+    types = build.relation_columns("mart_customer_health")
+    if not types:
+        pytest.skip("mart not built yet")
+    tables, as_of_date = build.inputs
+    expected = oracle.customer_health_keys(tables, as_of_date, ORACLE_VARS)
+    rows = build.fetch("mart_customer_health")
+    actual_keys = [(row["month"], row["customer_id"]) for row in rows]
+    assert len(actual_keys) == len(set(actual_keys)), "duplicate (month, customer_id)"
+    expected_keys = set(zip(expected["month"], expected["customer_id"], strict=True))
+    assert not expected_keys - set(actual_keys), "active customer-months missing"
+    assert not set(actual_keys) - expected_keys, "rows for customer-months that are not active"
+    score_columns = [  # latest_nps_score / latest_csat_score are raw survey answers
+        column for column in types if column.endswith("_score") and not column.startswith("latest_")
+    ]
+    assert "health_score" in score_columns
+    bad = [
+        (row["month"], row["customer_id"], column, row[column])
+        for row in rows
+        for column in score_columns
+        if _is_null(row[column]) or not 0 <= row[column] <= 100
+    ]
+    assert not bad, f"scores outside [0, 100] or null: {bad[:10]}"

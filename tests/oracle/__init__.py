@@ -1,0 +1,1 @@
+"""Independent re-computation of the public marts from the metric contract (test oracle)."""

@@ -1,0 +1,168 @@
+"""The dbt project as Dagster assets: one `dbt build` per run, streamed event by event.
+
+Every dbt model is an asset (grouped by layer, see translator.py), every dbt data test an asset
+check on its model, and every dbt source an external asset in group `raw`. The dbt CLI arguments
+come from `build_dbt_args`, a pure function.
+"""
+
+import contextlib
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt.errors import DagsterDbtCliRuntimeError
+
+from orchestration.retries import is_transient_failure
+from orchestration.settings import SettingError, Settings, validate_as_of_date
+
+DBT_OP_NAME = "dbt_build"
+
+
+def build_dbt_args(
+    as_of_date: str | None = None,
+    select: str | None = None,
+    exclude: str | None = None,
+    extra_vars: Mapping[str, Any] | None = None,
+) -> list[str]:
+    """The arguments of `dbt build` for one run.
+
+    ``as_of_date`` (YYYY-MM-DD) and ``extra_vars`` are passed as dbt vars (JSON, which dbt reads
+    as YAML); ``select``/``exclude`` narrow the build further than the Dagster selection does.
+    Raises SettingError on a malformed date, an empty selection or a var given twice.
+    """
+    args = ["build"]
+    dbt_vars: dict[str, Any] = {}
+    for key, value in (extra_vars or {}).items():
+        if not key.isidentifier():
+            raise SettingError(f"dbt var names must be identifiers, got {key!r}")
+        dbt_vars[key] = value
+    checked_date = validate_as_of_date(as_of_date, "as_of_date")
+    if checked_date is not None:
+        if "as_of_date" in dbt_vars:
+            raise SettingError("as_of_date is given both as as_of_date and in extra_vars")
+        dbt_vars["as_of_date"] = checked_date
+    if dbt_vars:
+        args += ["--vars", json.dumps(dbt_vars, sort_keys=True)]
+    for flag, value in (("--select", select), ("--exclude", exclude)):
+        if value is None:
+            continue
+        if not value.strip():
+            raise SettingError(f"{flag} must not be empty")
+        args += [flag, value.strip()]
+    return args
+
+
+class DbtBuildConfig(dg.Config):
+    """Run config of the dbt step (all optional; the environment provides the defaults)."""
+
+    as_of_date: str | None = None
+    """YYYY-MM-DD; overrides env CS_AS_OF_DATE for this run."""
+    max_quarantine_share: float | None = None
+    """Overrides dbt var max_quarantine_share (default 0.05) for this run."""
+    select: str | None = None
+    """dbt selection applied on top of the Dagster selection."""
+    exclude: str | None = None
+
+
+def build_dbt_assets(
+    project: DbtProject,
+    manifest: Mapping[str, Any],
+    translator: DagsterDbtTranslator,
+) -> dg.AssetsDefinition:
+    """The `@dbt_assets` multi-asset over the whole project."""
+
+    @dbt_assets(
+        manifest=manifest,
+        project=project,
+        dagster_dbt_translator=translator,
+        name=DBT_OP_NAME,
+    )
+    def dbt_build(
+        context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig
+    ) -> Iterator[Any]:
+        # Validates every setting (CS_AS_OF_DATE included) before dbt starts. The env date is
+        # read by dbt itself (macros/as_of_date.sql); only a run-config date becomes a --vars,
+        # so that a plain build keeps the arguments of the set-up's `dbt parse` (partial parse).
+        settings = Settings.from_env()
+        as_of_date = validate_as_of_date(config.as_of_date, "run config as_of_date")
+        extra_vars: dict[str, Any] = {}
+        if config.max_quarantine_share is not None:
+            extra_vars["max_quarantine_share"] = config.max_quarantine_share
+        args = build_dbt_args(as_of_date, config.select, config.exclude, extra_vars)
+        context.log.info(
+            f"dbt {' '.join(args)} | raw data {settings.raw_data_dir} -> {settings.warehouse_path}"
+        )
+        invocation = dbt.cli(args, context=context)
+        try:
+            yield from invocation.stream().fetch_row_counts()
+        except DagsterDbtCliRuntimeError as err:
+            if is_transient_failure(str(err)):
+                context.log.warning(
+                    f"The warehouse {settings.warehouse_path} is locked by another process; "
+                    f"retrying in {settings.retry_wait_seconds:.0f}s."
+                )
+                raise dg.RetryRequested(
+                    max_retries=settings.run_max_retries,
+                    seconds_to_wait=settings.retry_wait_seconds,
+                ) from err
+            raise
+        finally:
+            close_dbt_adapter(invocation.adapter)
+
+    return dbt_build
+
+
+def close_dbt_adapter(adapter: Any) -> None:
+    """Close the DuckDB connection dagster-dbt opened in this process to count rows.
+
+    dbt keeps its connections open per thread; DuckDB then refuses any other connection to the
+    same file from this process with a different configuration (the checks' read-only one, the
+    publish step's read-write one) until it is closed.
+    """
+    if adapter is None:
+        return
+    with contextlib.suppress(Exception):
+        adapter.cleanup_connections()
+    with contextlib.suppress(Exception):
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+        environment = DuckDBConnectionManager._ENV
+        if environment is not None:
+            environment.close()
+        DuckDBConnectionManager.close_all_connections()
+
+
+def raw_source_specs(
+    project: DbtProject,
+    manifest: Mapping[str, Any],
+    translator: DagsterDbtTranslator,
+) -> Sequence[dg.AssetSpec]:
+    """External assets for the dbt sources (the raw files), so they show in group `raw`."""
+    specs = []
+    for unique_id, source in sorted(manifest.get("sources", {}).items()):
+        spec = translator.get_asset_spec(manifest, unique_id, project)
+        specs.append(
+            dg.AssetSpec(
+                key=spec.key,
+                group_name=spec.group_name,
+                description=source.get("description")
+                or f"Raw table {source['name']} (file $CS_RAW_DATA_DIR/{source['name']}.csv).",
+                kinds={"csv", "duckdb"},
+                metadata={
+                    "relation": f"{source['schema']}.{source['identifier']}",
+                    "file": f"$CS_RAW_DATA_DIR/{source['name']}.csv (or .parquet)",
+                },
+            )
+        )
+    return specs
+
+
+def model_nodes(manifest: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    """dbt models of the project by name."""
+    return {
+        node["name"]: node
+        for node in manifest.get("nodes", {}).values()
+        if node.get("resource_type") == "model"
+    }

@@ -1,0 +1,54 @@
+"""Assemble the Dagster definitions from the dbt manifest (definitions.py calls this once)."""
+
+from __future__ import annotations
+
+import logging
+
+import dagster as dg
+from dagster_dbt import DbtProject
+
+from orchestration.assets import build_dbt_assets, model_nodes, raw_source_specs
+from orchestration.project import build_dbt_project, load_manifest
+from orchestration.publish import PUBLISH_GROUP, build_publish_asset
+from orchestration.quality.checks import attached_suites, build_gx_checks, unattached_suites
+from orchestration.resources import build_resources
+from orchestration.schedules import build_jobs, build_schedules
+from orchestration.settings import Settings
+from orchestration.translator import CustomerSuccessTranslator
+
+logger = logging.getLogger(__name__)
+
+
+def build_definitions(
+    settings: Settings | None = None, project: DbtProject | None = None
+) -> dg.Definitions:
+    settings = settings or Settings.from_env()
+    project = project or build_dbt_project(settings)
+    manifest = load_manifest(project)
+    translator = CustomerSuccessTranslator()
+    models = model_nodes(manifest)
+
+    dbt_build = build_dbt_assets(project, manifest, translator)
+    sources = raw_source_specs(project, manifest, translator)
+    gx_checks = build_gx_checks(models, translator)
+    for suite in unattached_suites(models):
+        logger.warning(
+            "GX suite %s skipped: model %s is not built by the dbt project yet",
+            suite.name,
+            suite.model,
+        )
+    publish = build_publish_asset(
+        models,
+        translator,
+        {suite.check_name: suite.model for suite in attached_suites(models)},
+    )
+
+    groups = {spec.group_name for spec in dbt_build.specs if spec.group_name} | {PUBLISH_GROUP}
+    jobs = build_jobs(groups, settings)
+    return dg.Definitions(
+        assets=[*sources, dbt_build, publish],
+        asset_checks=[gx_checks] if gx_checks is not None else [],
+        jobs=jobs,
+        schedules=build_schedules(jobs, settings),
+        resources=build_resources(project),
+    )

@@ -61,7 +61,8 @@ approximated as (
         customer_id,
         month,
         annualised_usd,
-        cast(round(cast(annualised_usd as double) / 12, 2) as decimal(38, 16)) as approx_mrr
+        -- to cents first: a double cast straight to 16 decimals keeps its binary error
+        cast(cast(round(cast(annualised_usd as double) / 12, 2) as decimal(38, 2)) as decimal(38, 16)) as approx_mrr
     from customer_months
 ),
 

@@ -6,6 +6,7 @@ with
 
 as_of as (select * from {{ ref('int_as_of_date') }}),
 invoices as (select * from {{ ref('stg_billing__invoices') }}),
+customers as (select * from {{ ref('stg_billing__customers') }}),
 fx_rates as (select * from {{ ref('int_fx_rates_ranged') }}),
 
 issued as (
@@ -24,10 +25,12 @@ issued as (
 converted as (
     select
         issued.*,
+        customers.segment,
         fx_rates.usd_per_unit,
         cast(round(cast(issued.amount as decimal(38, 6)) * fx_rates.usd_per_unit, 6) as decimal(18, 6))
             as amount_usd
     from issued
+    inner join customers on issued.customer_id = customers.customer_id
     inner join fx_rates
         on
             issued.currency = fx_rates.currency

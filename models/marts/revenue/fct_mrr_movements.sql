@@ -1,0 +1,24 @@
+{# grain: one row per customer per month where starting_mrr > 0 or ending_mrr > 0 #}
+{#- Public MRR movements per customer and month (metrics.md, Revenue), published from
+    int_mrr_movements. -#}
+with
+
+movements as (select * from {{ ref('int_mrr_movements') }}),
+
+final as (
+    select
+        month,
+        customer_id,
+        segment,
+        starting_mrr,
+        ending_mrr,
+        new_mrr,
+        reactivation_mrr,
+        expansion_mrr,
+        contraction_mrr,
+        churned_mrr,
+        movement
+    from movements
+)
+
+select * from final

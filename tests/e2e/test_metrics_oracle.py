@@ -88,6 +88,10 @@ EDGE_TABLES: dict[str, tuple[str, list[tuple[Any, ...]]]] = {
              "outbound", "", "", ""),
             ("C16", "Mid Month New", "smb", "US", "Retail", "2024-07-14T00:00:00Z", "referral",
              "C02", "", ""),
+            ("C17", "Trial Ends On As Of", "enterprise", "US", "Retail", "2024-07-06T00:00:00Z",
+             "organic", "", "", ""),
+            ("C19", "Only Later Rate", "smb", "CH", "Retail", "2024-06-01T00:00:00Z", "organic",
+             "", "", ""),
             ("C18", "Two Half Cents", "enterprise", "US", "Retail", "2023-09-01T00:00:00Z",
              "partner", "", "", ""),
         ],
@@ -101,6 +105,7 @@ EDGE_TABLES: dict[str, tuple[str, list[tuple[Any, ...]]]] = {
             ("P_M_EUR", "Monthly EUR", "pro", "month", "10.00", "EUR"),
             ("P_Q_EUR", "Quarterly EUR", "enterprise", "quarter", "60.00", "EUR"),
             ("P_Y_EUR", "Annual EUR", "enterprise", "year", "1200.00", "EUR"),
+            ("P_M_CHF", "Monthly CHF", "pro", "month", "20.00", "CHF"),
         ],
     ),
     "subscriptions": (
@@ -121,8 +126,9 @@ EDGE_TABLES: dict[str, tuple[str, list[tuple[Any, ...]]]] = {
              ""),
             # 10 EUR x 1.1005 = 11.005 -> 11.01 (half away from zero)
             ("S04", "C04", "P_M_EUR", "2023-06-05", "", "false", 1, "10.00", "month", "EUR", ""),
-            # 60.015 / 3 = 20.005 -> 20.01
-            ("S05", "C05", "P_Q_USD", "2023-06-10", "", "false", 1, "60.015", "quarter", "USD",
+            # 60.015 / 3 = 20.005 -> 20.01; the version's own billing_interval (quarter) decides,
+            # not its plan's (month)
+            ("S05", "C05", "P_M_USD", "2023-06-10", "", "false", 1, "60.015", "quarter", "USD",
              ""),
             # churn on 2023-09-01, reactivation on 2023-12-05
             ("S06", "C06", "P_M_USD", "2023-06-01", "2023-09-01", "false", 2, "50.00", "month",
@@ -164,6 +170,12 @@ EDGE_TABLES: dict[str, tuple[str, list[tuple[Any, ...]]]] = {
              "USD", "missing_features"),
             # starts after the middle of the as-of month but before as_of_date
             ("S16", "C16", "P_M_USD", "2024-07-15", "", "false", 2, "25.00", "month", "USD", ""),
+            # trial ending on as_of_date itself, paid from that day: ended, converted and active
+            ("S17", "C17", "P_M_USD", "2024-07-06", "2024-07-20", "true", 3, "0", "month", "USD",
+             ""),
+            ("S17", "C17", "P_M_USD", "2024-07-20", "", "false", 3, "300.00", "month", "USD", ""),
+            # CHF has one rate only, dated after as_of_date: "else the earliest after it"
+            ("S19", "C19", "P_M_CHF", "2024-06-01", "", "false", 1, "100.00", "month", "CHF", ""),
             # two versions of 10.005: the customer sum 20.01, not 10.01 + 10.01
             ("S18A", "C18", "P_M_USD", "2023-09-01", "", "false", 1, "10.005", "month", "USD", ""),
             ("S18B", "C18", "P_M_USD", "2023-09-01", "", "false", 1, "10.005", "month", "USD", ""),
@@ -177,6 +189,7 @@ EDGE_TABLES: dict[str, tuple[str, list[tuple[Any, ...]]]] = {
             ("2023-11-30", "EUR", "1.15"),  # on the snapshot date of November itself
             ("2024-01-15", "EUR", "1.20"),
             ("2024-07-25", "EUR", "1.30"),  # after as_of_date: never used
+            ("2024-07-25", "CHF", "1.10"),  # after as_of_date, but the only CHF rate
         ],
     ),
     "invoices": (
@@ -427,7 +440,10 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Build]:
 
 
 def _tail(output: str, lines: int = 40) -> str:
-    return "\n".join(output.splitlines()[-lines:])
+    """The end of a dbt log: from its summary ("Completed with ...") when there is one."""
+    log = output.splitlines()
+    starts = [index for index, line in enumerate(log) if "Completed with" in line]
+    return "\n".join(log[starts[-1] :] if starts else log[-lines:])
 
 
 # --------------------------------------------------------------------------------------------

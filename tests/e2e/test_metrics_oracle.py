@@ -390,6 +390,8 @@ class Build:
         return self.workdir / "warehouse.duckdb"
 
     def connect(self) -> duckdb.DuckDBPyConnection:
+        if not self.warehouse.exists():
+            pytest.fail(f"no warehouse was built for {self.name}:\n{_tail(self.build.output)}")
         return duckdb.connect(str(self.warehouse), read_only=True)
 
     @cached_property

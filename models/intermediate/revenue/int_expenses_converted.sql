@@ -18,8 +18,7 @@ converted as (
     select
         in_scope.*,
         fx_rates.usd_per_unit,
-        cast(round(cast(in_scope.amount as decimal(38, 6)) * fx_rates.usd_per_unit, 6) as decimal(18, 6))
-            as amount_usd
+        cast(in_scope.amount as decimal(38, 6)) * fx_rates.usd_per_unit as amount_usd
     from in_scope
     inner join fx_rates
         on

@@ -27,8 +27,7 @@ converted as (
         issued.*,
         customers.segment,
         fx_rates.usd_per_unit,
-        cast(round(cast(issued.amount as decimal(38, 6)) * fx_rates.usd_per_unit, 6) as decimal(18, 6))
-            as amount_usd
+        cast(issued.amount as decimal(38, 6)) * fx_rates.usd_per_unit as amount_usd
     from issued
     inner join customers on issued.customer_id = customers.customer_id
     inner join fx_rates

@@ -108,6 +108,15 @@ def build_dbt_assets(
                     seconds_to_wait=settings.retry_wait_seconds,
                 ) from err
             raise
+        except KeyError as err:
+            # dbt re-parses the project on every build; a node Dagster's manifest does not know
+            raise dg.Failure(
+                description=(
+                    f"The dbt project changed since its manifest was parsed ({err} is not in "
+                    f"{project.manifest_path}). Run `make manifest` (dbt parse) and reload the "
+                    "definitions, then build again."
+                )
+            ) from err
         finally:
             close_dbt_adapter(invocation.adapter)
 

@@ -154,9 +154,11 @@ def month_segment_grid(inputs: SuiteInputs) -> list:
     ]
 
 
-def on_all_rows(**kwargs) -> dict:
-    """Restrict an expectation to the segment = 'all' rows."""
-    return {"row_condition": 'segment=="all"', "condition_parser": "pandas", **kwargs}
+def column(name: str) -> Any:
+    """A GX row-condition column: `column("segment") != "all"` restricts an expectation."""
+    from great_expectations.expectations.row_conditions import Column
+
+    return Column(name)
 
 
 # ------------------------------------------------------------------------------------------
@@ -244,12 +246,8 @@ def unit_economics(inputs: SuiteInputs) -> list:
         *fractions(["gross_margin", "churn_rate_12m"]),
         *between(["expected_lifetime_months"], 1, None),
         # spend carries no segment: cac and crc only on the 'all' rows
-        gxe.ExpectColumnValuesToBeNull(
-            column="cac", row_condition='segment!="all"', condition_parser="pandas"
-        ),
-        gxe.ExpectColumnValuesToBeNull(
-            column="crc", row_condition='segment!="all"', condition_parser="pandas"
-        ),
+        gxe.ExpectColumnValuesToBeNull(column="cac", row_condition=column("segment") != "all"),
+        gxe.ExpectColumnValuesToBeNull(column="crc", row_condition=column("segment") != "all"),
     ]
 
 
@@ -550,8 +548,7 @@ def raw_freshness(inputs: SuiteInputs) -> list:
             column_B="lag_days",
             or_equal=True,
             ignore_row_if="either_value_is_missing",
-            row_condition='scope=="overall"',
-            condition_parser="pandas",
+            row_condition=column("scope") == "overall",
         ),
         # a single feed that stopped earlier than its usual rhythm: a warning
         gxe.ExpectColumnPairValuesAToBeGreaterThanB(
@@ -559,8 +556,7 @@ def raw_freshness(inputs: SuiteInputs) -> list:
             column_B="lag_days",
             or_equal=True,
             ignore_row_if="either_value_is_missing",
-            row_condition='scope=="table"',
-            condition_parser="pandas",
+            row_condition=column("scope") == "table",
             meta=WARN,
         ),
     ]

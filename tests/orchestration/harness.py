@@ -1,0 +1,146 @@
+"""Build the project through Dagster from tests, in isolation from the repository's warehouse/.
+
+A `Workspace` is one temporary directory with its own raw data, warehouse, serving file, dbt
+target and Dagster home. Runs happen in this process (`run_build_all`) with the workspace's
+environment, or in a subprocess (`start_build_process`) for the tests that kill a build.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from tests.dbt_runner import PROJECT_DIR, generate_data, isolated_env, run_dbt
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+
+    @property
+    def env(self) -> dict[str, str]:
+        return isolated_env(
+            self.root,
+            self.root / "raw",
+            CS_DATA_DOCS_DIR=str(self.root / "data_docs"),
+            CS_RUN_RETRY_WAIT_SECONDS="1",
+        )
+
+    @property
+    def warehouse(self) -> Path:
+        return Path(self.env["CS_WAREHOUSE_PATH"])
+
+    @property
+    def serving(self) -> Path:
+        return Path(self.env["CS_SERVING_PATH"])
+
+
+def make_workspace(root: Path, customers: int = 40, seed: int = 7) -> Workspace:
+    """Generated raw data in ``root/raw`` and a dbt manifest in ``root/target``."""
+    workspace = Workspace(root)
+    generate_data(root / "raw", customers=customers, seed=seed)
+    parsed = run_dbt(["parse", "--quiet"], workspace.env)
+    assert parsed.returncode == 0, parsed.output
+    return workspace
+
+
+def set_scores(raw_dir: Path, score: str, every: int, limit: int | None = None) -> list[str]:
+    """Set the score of every ``every``-th survey response to ``score``; returns their ids."""
+    path = raw_dir / "survey_responses.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        fields = reader.fieldnames or []
+        rows = list(reader)
+    changed = []
+    for index, row in enumerate(rows):
+        if index % every == 0 and (limit is None or len(changed) < limit):
+            row["score"] = score
+            changed.append(row["response_id"])
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    return changed
+
+
+@contextmanager
+def environment(env: dict[str, str]) -> Iterator[None]:
+    """Replace os.environ with ``env`` for the duration (dbt subprocesses inherit it)."""
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def run_build_all(
+    workspace: Workspace, home: Path | None = None, **extra_env: str
+) -> tuple[dg.ExecuteInProcessResult, dg.Definitions]:
+    """Run the main job in this process; never raises on a failed run."""
+    from orchestration.factory import build_definitions
+    from orchestration.schedules import MAIN_JOB
+
+    home = home or workspace.root / "dagster_home"
+    home.mkdir(parents=True, exist_ok=True)
+    with environment({**workspace.env, "DAGSTER_HOME": str(home), **extra_env}):
+        defs = build_definitions()
+        instance = dg.DagsterInstance.local_temp(
+            str(home), overrides={"telemetry": {"enabled": False}}
+        )
+        result = defs.resolve_job_def(MAIN_JOB).execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        )
+    return result, defs
+
+
+def start_build_process(workspace: Workspace, home: Path, **extra_env: str) -> subprocess.Popen:
+    """`python -m orchestration.run` in its own process group, output to ``home/run.log``."""
+    home.mkdir(parents=True, exist_ok=True)
+    log = (home / "run.log").open("w")
+    return subprocess.Popen(
+        [sys.executable, "-m", "orchestration.run"],
+        cwd=PROJECT_DIR,
+        env={**workspace.env, "DAGSTER_HOME": str(home), **extra_env},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def query(path: Path, sql: str, parameters: list | None = None) -> list[tuple]:
+    connection = duckdb.connect(str(path), read_only=True)
+    try:
+        return connection.execute(sql, parameters or []).fetchall()
+    finally:
+        connection.close()
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def step_failures(result: dg.ExecuteInProcessResult) -> dict[str, str]:
+    """Failed steps and their innermost error message."""
+    failures = {}
+    for event in result.all_events:
+        if event.event_type_value == "STEP_FAILURE":
+            error = event.event_specific_data.error
+            while error.cause is not None:
+                error = error.cause
+            failures[event.step_key] = error.message
+    return failures

@@ -27,6 +27,7 @@ def build_definitions(
     manifest = load_manifest(project)
     translator = CustomerSuccessTranslator()
     models = model_nodes(manifest)
+    warn_if_parsed_for_another_warehouse(models, settings)
 
     dbt_build = build_dbt_assets(project, manifest, translator)
     sources = raw_source_specs(project, manifest, translator)
@@ -52,3 +53,18 @@ def build_definitions(
         schedules=build_schedules(jobs, settings),
         resources=build_resources(project),
     )
+
+
+def warn_if_parsed_for_another_warehouse(models: dict, settings: Settings) -> None:
+    """dbt-duckdb names the database after the warehouse file; dagster-dbt counts rows through
+    the manifest's relation names, so a manifest parsed for another file name loses row counts
+    (the build itself is unaffected)."""
+    databases = {node.get("database") for node in models.values()}
+    expected = settings.warehouse_path.stem
+    if databases and databases != {expected}:
+        logger.warning(
+            "The dbt manifest was parsed for warehouse database %s but CS_WAREHOUSE_PATH is %s: "
+            "run `make manifest` (dbt parse) with this CS_WAREHOUSE_PATH to get row counts.",
+            ", ".join(sorted(str(d) for d in databases)),
+            settings.warehouse_path,
+        )

@@ -22,7 +22,6 @@ import pytest
 from orchestration.publish import PUBLISH_ASSET_NAME
 from tests.orchestration.harness import (
     Workspace,
-    make_workspace,
     query,
     run_build_all,
     set_scores,
@@ -30,14 +29,6 @@ from tests.orchestration.harness import (
     start_build_process,
     step_failures,
 )
-
-
-@pytest.fixture(scope="module")
-def workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    workspace = make_workspace(tmp_path_factory.mktemp("pipeline"))
-    # one nps answer out of its 0-10 range: quarantined, the build still publishes
-    set_scores(workspace.root / "raw", "11", every=1, limit=1)
-    return workspace
 
 
 @pytest.fixture(scope="module")

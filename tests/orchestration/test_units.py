@@ -4,7 +4,6 @@ settings, atomic publishing and the manifest guard. No dbt build here."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -94,24 +93,9 @@ def test_translator_puts_sources_in_raw_and_models_in_their_layer():
 
 
 @pytest.fixture(scope="module")
-def parsed(tmp_path_factory) -> dict[str, str]:
-    """The environment of a freshly parsed manifest in a temporary target directory."""
-    root = tmp_path_factory.mktemp("parsed")
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("CS_", "DBT_"))}
-    env.update(
-        CS_PROJECT_DIR=str(PROJECT_DIR),
-        DBT_PROFILES_DIR=str(PROJECT_DIR),
-        DBT_TARGET_PATH=str(root / "target"),
-        DBT_LOG_PATH=str(root / "logs"),
-        CS_WAREHOUSE_PATH=str(root / "warehouse.duckdb"),
-        CS_SERVING_PATH=str(root / "serving.duckdb"),
-    )
-    dbt = Path(sys.executable).with_name("dbt")
-    done = subprocess.run(
-        [str(dbt), "parse", "--quiet"], cwd=PROJECT_DIR, env=env, capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return env
+def parsed(workspace) -> dict[str, str]:
+    """The environment of the session's workspace, whose manifest is parsed."""
+    return workspace.env
 
 
 def test_every_node_of_the_project_gets_a_layer_group(parsed):

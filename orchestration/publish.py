@@ -312,17 +312,14 @@ def build_publish_asset(
         context: dg.AssetExecutionContext, warehouse: WarehouseResource
     ) -> dg.MaterializeResult:
         settings = warehouse.settings()
-        run_id = context.run_id
+        run_id = context.run.run_id
         tally = tally_checks(context.instance, run_id)
         if tally.failed_error:
             raise PublishRefused(
                 "not publishing: error-severity checks failed: " + ", ".join(tally.failed_error)
             )
-        missing_models = sorted(
-            name
-            for name, key in model_keys.items()
-            if key not in materialized_keys(context.instance, run_id)
-        )
+        built = materialized_keys(context.instance, run_id)
+        missing_models = sorted(name for name, key in model_keys.items() if key not in built)
         if missing_models:
             raise PublishRefused(
                 "not publishing: this run did not build every dbt model (publish only with the "

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import sys
 import time
@@ -42,11 +43,14 @@ def ensure_dagster_home() -> Path | None:
     return home
 
 
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+
+
 def root_cause(error) -> str:  # error: SerializableErrorInfo
     """The innermost message of a Dagster error chain (the dbt or check error itself)."""
     while error.cause is not None:
         error = error.cause
-    return (error.message or "").strip()
+    return ANSI_ESCAPE.sub("", error.message or "").strip()
 
 
 def failure_messages(result) -> list[str]:

@@ -1,0 +1,1 @@
+"""Great Expectations suites as code, run as Dagster asset checks (see docs/orchestration.md)."""

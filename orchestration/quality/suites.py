@@ -274,7 +274,7 @@ def nps(inputs: SuiteInputs) -> list:
         *not_null(counts),
         *non_negative(counts),
         *between(["nps"], -100, 100),
-        *between(["pct_promoters", "pct_detractors"], 0, 100),
+        *between(["pct_promoters", "pct_detractors"], 0, 1),
     ]
 
 

@@ -112,7 +112,7 @@ def test_nps_outside_minus_100_to_100_fails():
                 "promoters": 1,
                 "passives": 1,
                 "detractors": 0,
-                "pct_promoters": 50.0,
+                "pct_promoters": 0.5,
                 "pct_detractors": 0.0,
                 "nps": 50.0,
             }
@@ -264,7 +264,7 @@ def test_suites_run_as_blocking_dagster_checks(tmp_path, nps_column, passed_expe
         tmp_path / "w.duckdb",
         [
             "create table marts.mart_nps as select month, segment, 2 as responses, "
-            "1 as promoters, 1 as passives, 0 as detractors, 50.0 as pct_promoters, "
+            "1 as promoters, 1 as passives, 0 as detractors, 0.5 as pct_promoters, "
             f"0.0 as pct_detractors, 50.0 as {nps_column} "
             "from intermediate.int_months_spine cross join (values ('smb'), ('mid_market'), "
             "('enterprise'), ('all')) as segments(segment)"

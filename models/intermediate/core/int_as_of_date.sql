@@ -32,13 +32,12 @@ event_dates as (
 ),
 
 resolved as (
-    select
-        {% if configured is not none -%}
-        {{ configured }}
-        {%- else -%}
-        coalesce(max(event_date), current_date)
-        {%- endif %} as as_of_date
+    {% if configured is not none -%}
+    select {{ configured }} as as_of_date
+    {%- else -%}
+    select coalesce(max(event_date), current_date) as as_of_date
     from event_dates
+    {%- endif %}
 ),
 
 final as (

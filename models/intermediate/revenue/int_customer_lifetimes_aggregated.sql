@@ -3,7 +3,8 @@
     marts.fct_customer_lifetime: first and last active month, number of active months (MRR > 0),
     MRR in the as_of month (0 if none), total paid USD (paid invoices plus paid credit notes, which
     are negative) and the realised value = total paid x gross margin (dbt var gross_margin).
-    Customers never active have null months and zeros. -#}
+    Customers never active have null months and zeros; customers who signed up after as_of_date
+    do not exist yet and have no row. -#}
 {%- set gross_margin = 'cast(' ~ var('gross_margin') ~ ' as decimal(18, 6))' %}
 with
 
@@ -44,8 +45,10 @@ lifetimes as (
         cast(coalesce(activity.current_mrr, 0) as decimal(18, 2)) as current_mrr,
         cast(round(coalesce(payments.total_paid_usd, 0), 2) as decimal(18, 2)) as total_paid_usd
     from customers
+    cross join as_of
     left join activity on customers.customer_id = activity.customer_id
     left join payments on customers.customer_id = payments.customer_id
+    where customers.signed_up_at < as_of.as_of_end_at
 ),
 
 final as (

@@ -51,8 +51,8 @@ final as (
         promoters,
         passives,
         detractors,
-        {{ cs_safe_divide('100 * promoters', 'responses') }} as pct_promoters,
-        {{ cs_safe_divide('100 * detractors', 'responses') }} as pct_detractors,
+        {{ cs_safe_divide('promoters', 'responses') }} as pct_promoters,
+        {{ cs_safe_divide('detractors', 'responses') }} as pct_detractors,
         {{ cs_safe_divide('100 * (promoters - detractors)', 'responses') }} as nps
     from dense_counts
 )

@@ -6,7 +6,7 @@
 with
 
 months as (select * from {{ ref('int_months_spine') }}),
-agents as (select * from {{ ref('stg_support__agents') }}),
+agents as (select * from {{ ref('int_support_agents_listed') }}),
 tickets as (select * from {{ ref('int_tickets_enriched') }}),
 interactions as (select * from {{ ref('int_ticket_interactions_enriched') }}),
 responses as (select * from {{ ref('int_survey_responses_scored') }}),

@@ -8,7 +8,7 @@ with
 
 as_of as (select * from {{ ref('int_as_of_date') }}),
 months as (select * from {{ ref('int_months_spine') }}),
-invitations as (select * from {{ ref('stg_surveys__survey_invitations') }}),
+invitations as (select * from {{ ref('int_survey_invitations_listed') }}),
 responses as (select * from {{ ref('int_survey_responses_scored') }}),
 
 survey_types as (

@@ -1,0 +1,19 @@
+{# grain: one row per clean survey invitation #}
+{#- The invitations the response-rate mart counts (marts read only intermediate models). -#}
+with
+
+invitations as (select * from {{ ref('stg_surveys__survey_invitations') }}),
+
+final as (
+    select
+        invitation_id,
+        customer_id,
+        survey_type,
+        channel,
+        touchpoint,
+        ticket_id,
+        sent_at
+    from invitations
+)
+
+select * from final

@@ -219,6 +219,8 @@ def built(clean_dir: Path, tmp_path_factory: pytest.TempPathFactory):
             "--select",
             "staging",
             "audit",
+            "--indirect-selection",
+            "cautious",
             "--vars",
             f"{{as_of_date: '{AS_OF}', max_quarantine_share: 0.5}}",
         ],

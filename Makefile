@@ -9,7 +9,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
 export DAGSTER_HOME ?= $(CURDIR)/warehouse/dagster_home
 
-.PHONY: run test setup manifest lint dbt-test pytest bench clean
+.PHONY: run test setup manifest lint dbt-test pytest bench clean docs semantic chromium
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -33,8 +33,33 @@ manifest: setup
 	@mkdir -p warehouse
 	$(BIN)/dbt parse --quiet
 
+# The Dagster run also writes warehouse/report/index.html and warehouse/exports/*.parquet.
 run: manifest
 	$(BIN)/python -m orchestration.run
+	$(MAKE) --no-print-directory docs
+
+# dbt docs (lineage, every model and column) into warehouse/docs/: open static_index.html
+# directly, or serve the folder (python -m http.server -d warehouse/docs) for index.html.
+DOCS_DIR := warehouse/docs
+docs: manifest
+	@rm -rf warehouse/.docs_target
+	$(BIN)/dbt docs generate --quiet --static --target-path warehouse/.docs_target
+	@mkdir -p $(DOCS_DIR)
+	cp warehouse/.docs_target/index.html warehouse/.docs_target/static_index.html \
+	   warehouse/.docs_target/catalog.json warehouse/.docs_target/manifest.json $(DOCS_DIR)/
+	@rm -rf warehouse/.docs_target
+	@echo "dbt docs: $(DOCS_DIR)/static_index.html"
+
+# The semantic layer's own checks (MetricFlow), against the built warehouse.
+semantic: manifest
+	$(BIN)/mf validate-configs
+
+# The report test needs a headless browser: Debian's chromium, installed when missing (CI starts
+# from a clean machine and runs as root).
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "installing Debian chromium for the report test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
 lint: manifest $(BOUNCER_STAMP)
 	$(BIN)/ruff check orchestration tools tests
@@ -42,7 +67,7 @@ lint: manifest $(BOUNCER_STAMP)
 	$(BIN)/sqlfluff lint models tests/dbt
 	.venv-bouncer/bin/dbt-bouncer run --config-file dbt-bouncer.yml
 
-pytest: manifest
+pytest: manifest chromium
 	$(BIN)/python -m pytest tests; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
 test: manifest lint pytest

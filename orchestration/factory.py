@@ -11,6 +11,7 @@ from orchestration.assets import build_dbt_assets, model_nodes, raw_source_specs
 from orchestration.project import build_dbt_project, load_manifest
 from orchestration.publish import PUBLISH_GROUP, build_publish_asset
 from orchestration.quality.checks import attached_suites, build_gx_checks, unattached_suites
+from orchestration.report.assets import SERVING_OUTPUT_ASSETS
 from orchestration.resources import build_resources
 from orchestration.schedules import build_jobs, build_schedules
 from orchestration.settings import Settings
@@ -47,7 +48,7 @@ def build_definitions(
     groups = {spec.group_name for spec in dbt_build.specs if spec.group_name} | {PUBLISH_GROUP}
     jobs = build_jobs(groups, settings)
     return dg.Definitions(
-        assets=[*sources, dbt_build, publish],
+        assets=[*sources, dbt_build, publish, *SERVING_OUTPUT_ASSETS],
         asset_checks=[gx_checks] if gx_checks is not None else [],
         jobs=jobs,
         schedules=build_schedules(jobs, settings),

@@ -1,0 +1,54 @@
+"""One small built warehouse for the serving tests (semantic layer, report, exports).
+
+Generated raw data (30 customers) is built once with `dbt run` into a temporary directory (the
+models' data tests run in the other suites), then copied to a serving file the way the publish
+step does. Nothing touches the repository's warehouse/.
+
+MetricFlow (`mf`) always reads the semantic manifest from `<project>/target/` (written by `make
+manifest`), where relations are named after the default warehouse file, database
+`customer_success`; so the test warehouse has that file name too, in its own directory.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.dbt_runner import generate_data, isolated_env, run_dbt
+
+
+@dataclass(frozen=True)
+class ServingWorkspace:
+    root: Path
+    env: dict[str, str]
+
+    @property
+    def warehouse(self) -> Path:
+        return Path(self.env["CS_WAREHOUSE_PATH"])
+
+    @property
+    def serving(self) -> Path:
+        return Path(self.env["CS_SERVING_PATH"])
+
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        connection = duckdb.connect(str(self.serving), read_only=True)
+        try:
+            return connection.execute(sql, params or []).fetchall()
+        finally:
+            connection.close()
+
+
+@pytest.fixture(scope="session")
+def serving_workspace(tmp_path_factory: pytest.TempPathFactory) -> ServingWorkspace:
+    root = tmp_path_factory.mktemp("serving")
+    raw = generate_data(root / "raw", customers=30, seed=5)
+    env = isolated_env(root, raw, CS_WAREHOUSE_PATH=str(root / "customer_success.duckdb"))
+    built = run_dbt(["run", "--quiet"], env)
+    assert built.returncode == 0, built.output
+    workspace = ServingWorkspace(root, env)
+    shutil.copyfile(workspace.warehouse, workspace.serving)
+    return workspace

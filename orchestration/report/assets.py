@@ -9,7 +9,6 @@ Both read the published serving file only, never the warehouse being built, so t
 what BI tools see; they run only after a successful publish.
 """
 
-
 import os
 from pathlib import Path
 

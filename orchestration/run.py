@@ -150,6 +150,10 @@ def report(result, defs, settings: Settings, unattached: Sequence[str]) -> None:
     print(f"\nWarehouse:  {settings.warehouse_path}")
     print(f"Serving:    {settings.serving_path} ({serving_build(settings.serving_path)})")
     print(f"Data Docs:  {settings.data_docs_dir / 'index.html'}")
+    from orchestration.report.assets import exports_dir, report_dir
+
+    print(f"Report:     {report_dir(settings) / 'index.html'}")
+    print(f"Exports:    {exports_dir(settings)} (Parquet, one file per mart)")
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

@@ -3,8 +3,8 @@
 A dbt source (the raw files the on-run-start loader exposes as views `raw.<table>`) is in group
 `raw`; a model is in the group of the first folder under `models/` (`models/staging/...` ->
 `staging`, `models/intermediate/...` -> `intermediate`, `models/marts/...` -> `marts`,
-`models/audit/...` -> `audit`). There is no per-model rule: a new model lands in its layer's
-group by where it lives.
+`models/audit/...` -> `audit`, `models/semantic/...` (MetricFlow's time spine) -> `semantic`).
+There is no per-model rule: a new model lands in its layer's group by where it lives.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ LAYER_GROUPS: Mapping[str, str] = {
     "intermediate": "intermediate",
     "marts": "marts",
     "audit": "audit",
+    "semantic": "semantic",
 }
 
 

@@ -99,7 +99,7 @@ def parsed(workspace) -> dict[str, str]:
 
 
 def test_every_node_of_the_project_gets_a_layer_group(parsed):
-    """On the real manifest: every source is raw, every model in one of the four layers."""
+    """On the real manifest: every source is raw, every model in one of the five layers."""
     manifest = json.loads((Path(parsed["DBT_TARGET_PATH"]) / "manifest.json").read_text())
     translator = CustomerSuccessTranslator()
     groups = {
@@ -113,6 +113,7 @@ def test_every_node_of_the_project_gets_a_layer_group(parsed):
         "intermediate",
         "marts",
         "audit",
+        "semantic",
     }
 
 
@@ -144,9 +145,11 @@ def test_definitions_wire_jobs_schedule_checks_and_publish(parsed, monkeypatch):
     models = {
         k
         for k in graph.get_all_asset_keys()
-        if graph.get(k).group_name in ("staging", "intermediate", "marts", "audit")
+        if graph.get(k).group_name in ("staging", "intermediate", "marts", "audit", "semantic")
     }
     assert models and graph.get(publish_key).parent_keys == models
+    for output in ("customer_success_report", "mart_exports"):  # written from the serving file
+        assert graph.get(dg.AssetKey(output)).parent_keys == {publish_key}
     gx = [k for k in graph.asset_check_keys if k.name.startswith("gx_")]
     assert {k.name for k in gx} >= {"gx_raw_volume", "gx_raw_freshness", "gx_mart_nps"}
     assert all(graph.get_check_spec(k).blocking for k in gx)

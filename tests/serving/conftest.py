@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from filelock import FileLock
 
 from tests.dbt_runner import generate_data, isolated_env, run_dbt
 
@@ -42,13 +43,26 @@ class ServingWorkspace:
             connection.close()
 
 
-@pytest.fixture(scope="session")
-def serving_workspace(tmp_path_factory: pytest.TempPathFactory) -> ServingWorkspace:
-    root = tmp_path_factory.mktemp("serving")
-    raw = generate_data(root / "raw", customers=30, seed=5)
+def build_workspace(root: Path) -> ServingWorkspace:
+    raw = root / "raw"
     env = isolated_env(root, raw, CS_WAREHOUSE_PATH=str(root / "customer_success.duckdb"))
-    built = run_dbt(["run", "--quiet"], env)
-    assert built.returncode == 0, built.output
     workspace = ServingWorkspace(root, env)
-    shutil.copyfile(workspace.warehouse, workspace.serving)
+    if not (root / "built").exists():
+        generate_data(raw, customers=30, seed=5)
+        built = run_dbt(["run", "--quiet"], env)
+        assert built.returncode == 0, built.output
+        shutil.copyfile(workspace.warehouse, workspace.serving)
+        (root / "built").touch()
     return workspace
+
+
+@pytest.fixture(scope="session")
+def serving_workspace(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> ServingWorkspace:
+    """Built once per test session, also under pytest-xdist: the workers share the build through
+    the session's common temporary directory, one at a time (a file lock)."""
+    if worker_id == "master":
+        return build_workspace(tmp_path_factory.mktemp("serving"))
+    root = tmp_path_factory.getbasetemp().parent / "serving"
+    root.mkdir(exist_ok=True)
+    with FileLock(str(root) + ".lock"):
+        return build_workspace(root)

@@ -16,26 +16,26 @@
     {%- set problems = [] -%}
     {%- set plans = {} -%}
     {%- do cs_as_of_date_literal() -%}
+    {%- do cs_check_engine_state() -%}
+    {%- set raw_files = cs_raw_files(raw_dir, contract.keys() | list) -%}
     {%- for table_name, spec in contract.items() -%}
-        {%- set found = cs_find_raw_file(raw_dir, table_name) -%}
+        {%- set found = raw_files.get(table_name) -%}
         {%- if found is none -%}
             {%- if spec.required -%}
                 {%- do problems.append('missing required file ' ~ raw_dir ~ '/' ~ table_name ~ '.csv (or .parquet)') -%}
             {%- endif -%}
             {%- do plans.update({table_name: none}) -%}
         {%- else -%}
-            {%- set reader = cs_raw_reader(found) -%}
-            {%- set described = run_query('describe select * from ' ~ reader) -%}
             {%- set present = {} -%}
-            {%- for row in described.rows -%}
-                {%- do present.update({(row[0] | string | trim | lower): row[0] | string}) -%}
+            {%- for name in cs_raw_file_columns(table_name, found) -%}
+                {%- do present.update({(name | string | trim | lower): name | string}) -%}
             {%- endfor -%}
             {%- for column in spec.columns -%}
                 {%- if column not in present -%}
                     {%- do problems.append('file ' ~ found ~ ' has no column "' ~ column ~ '"') -%}
                 {%- endif -%}
             {%- endfor -%}
-            {%- do plans.update({table_name: {'reader': reader, 'present': present}}) -%}
+            {%- do plans.update({table_name: {'path': found, 'present': present}}) -%}
         {%- endif -%}
     {%- endfor -%}
     {%- if problems | length > 0 -%}
@@ -49,17 +49,17 @@
         {%- set selects = [] -%}
         {%- for column in spec.columns -%}
             {%- if plan is none -%}
-                {%- do selects.append('cast(null as varchar) as ' ~ column) -%}
+                {%- do selects.append('cast(null as string) as ' ~ column) -%}
             {%- else -%}
-                {%- do selects.append('cast("' ~ plan.present[column] ~ '" as varchar) as ' ~ column) -%}
+                {%- do selects.append('cast(' ~ adapter.quote(plan.present[column]) ~ ' as string) as ' ~ column) -%}
             {%- endif -%}
         {%- endfor -%}
         {%- if plan is none -%}
-            {%- set body = 'select ' ~ (selects | join(', ')) ~ ' where 1 = 0' -%}
+            {%- do statements.append('create or replace view raw.' ~ table_name ~ ' as select '
+                ~ (selects | join(', ')) ~ ' where 1 = 0') -%}
         {%- else -%}
-            {%- set body = 'select ' ~ (selects | join(', ')) ~ ' from ' ~ plan.reader -%}
+            {%- do statements.extend(cs_raw_view_statements(table_name, plan.path, selects | join(', '))) -%}
         {%- endif -%}
-        {%- do statements.append('create or replace view raw.' ~ table_name ~ ' as ' ~ body) -%}
     {%- endfor -%}
     {%- for statement in statements -%}
         {%- do run_query(statement) -%}
@@ -81,16 +81,60 @@
     {{ return(raw_dir.rstrip('/')) }}
 {% endmacro %}
 
-{#- Path of <table>.csv or <table>.parquet in the raw directory, or none. -#}
-{% macro cs_find_raw_file(raw_dir, table_name) %}
-    {%- for extension in ['csv', 'parquet'] -%}
-        {%- set candidate = raw_dir ~ '/' ~ table_name ~ '.' ~ extension -%}
-        {%- set hits = run_query("select count(*) from glob('" ~ candidate ~ "')") -%}
-        {%- if hits.rows[0][0] > 0 -%}
-            {{ return(candidate) }}
-        {%- endif -%}
+{#- The raw file of each table found in the raw directory (table name -> path of <table>.csv or
+    <table>.parquet; a table without a file is left out). -#}
+{% macro cs_raw_files(raw_dir, table_names) %}
+    {{ return(adapter.dispatch('cs_raw_files', 'customer_success')(raw_dir, table_names)) }}
+{% endmacro %}
+
+{% macro default__cs_raw_files(raw_dir, table_names) %}
+    {%- set found = {} -%}
+    {%- for table_name in table_names -%}
+        {%- for extension in ['csv', 'parquet'] -%}
+            {%- set candidate = raw_dir ~ '/' ~ table_name ~ '.' ~ extension -%}
+            {%- if table_name not in found -%}
+                {%- set hits = run_query("select count(*) from glob('" ~ candidate ~ "')") -%}
+                {%- if hits.rows[0][0] > 0 -%}
+                    {%- do found.update({table_name: candidate}) -%}
+                {%- endif -%}
+            {%- endif -%}
+        {%- endfor -%}
     {%- endfor -%}
-    {{ return(none) }}
+    {{ return(found) }}
+{% endmacro %}
+
+{#- The column names of one raw file, as written in its header. -#}
+{% macro cs_raw_file_columns(table_name, path) %}
+    {{ return(adapter.dispatch('cs_raw_file_columns', 'customer_success')(table_name, path)) }}
+{% endmacro %}
+
+{% macro default__cs_raw_file_columns(table_name, path) %}
+    {%- set described = run_query('describe select * from ' ~ cs_raw_reader(path)) -%}
+    {%- set names = [] -%}
+    {%- for row in described.rows -%}
+        {%- do names.append(row[0]) -%}
+    {%- endfor -%}
+    {{ return(names) }}
+{% endmacro %}
+
+{#- The statements exposing one raw file as the text view raw.<table_name> (select_list: the
+    contract's columns cast to text from the file's columns). -#}
+{% macro cs_raw_view_statements(table_name, path, select_list) %}
+    {{ return(adapter.dispatch('cs_raw_view_statements', 'customer_success')(table_name, path, select_list)) }}
+{% endmacro %}
+
+{% macro default__cs_raw_view_statements(table_name, path, select_list) %}
+    {{ return(['create or replace view raw.' ~ table_name ~ ' as select ' ~ select_list
+        ~ ' from ' ~ cs_raw_reader(path)]) }}
+{% endmacro %}
+
+{#- Engine state to check before anything is read or written (nothing on DuckDB). -#}
+{% macro cs_check_engine_state() %}
+    {{ return(adapter.dispatch('cs_check_engine_state', 'customer_success')()) }}
+{% endmacro %}
+
+{% macro default__cs_check_engine_state() %}
+    {{ return('') }}
 {% endmacro %}
 
 {#- A table function reading one raw file with every column as text. -#}

@@ -7,21 +7,21 @@
 
 {% macro cs_parse_int(column) -%}
     case
-        when regexp_full_match(trim({{ column }}), '[+-]?[0-9]{1,18}')
+        when {{ cs_regexp_full_match('trim(' ~ column ~ ')', '[+-]?[0-9]{1,18}') }}
             then try_cast(trim({{ column }}) as bigint)
     end
 {%- endmacro %}
 
 {% macro cs_parse_decimal(column, scale=6) -%}
     case
-        when regexp_full_match(trim({{ column }}), '[+-]?([0-9]{1,12}([.][0-9]*)?|[.][0-9]+)')
+        when {{ cs_regexp_full_match('trim(' ~ column ~ ')', '[+-]?([0-9]{1,12}([.][0-9]*)?|[.][0-9]+)') }}
             then try_cast(trim({{ column }}) as decimal(18, {{ scale }}))
     end
 {%- endmacro %}
 
 {% macro cs_parse_date(column) -%}
     case
-        when regexp_full_match(trim({{ column }}), '[0-9]{4}-[0-9]{2}-[0-9]{2}')
+        when {{ cs_regexp_full_match('trim(' ~ column ~ ')', '[0-9]{4}-[0-9]{2}-[0-9]{2}') }}
             then try_cast(trim({{ column }}) as date)
     end
 {%- endmacro %}
@@ -30,11 +30,11 @@
     returned as a UTC timestamp without zone. -#}
 {% macro cs_parse_timestamp(column) -%}
     case
-        when regexp_full_match(
-            trim({{ column }}),
+        when {{ cs_regexp_full_match(
+            'trim(' ~ column ~ ')',
             '[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,9})?)?)?(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)?'
-        )
-            then timezone('UTC', try_cast(trim({{ column }}) as timestamptz))
+        ) }}
+            then {{ cs_utc_timestamp('trim(' ~ column ~ ')') }}
     end
 {%- endmacro %}
 

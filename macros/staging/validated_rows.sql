@@ -56,14 +56,14 @@ checked_locally as (
             {% endfor -%}
             case when key_counts.rows_with_key > 1
                 then 'key ' || {{ cs_row_key(key_columns, 'typed') }} || ' appears in '
-                    || cast(key_counts.rows_with_key as varchar) || ' different rows' end,
+                    || cast(key_counts.rows_with_key as string) || ' different rows' end,
             {% for column in columns -%}
             {{ cs_column_reasons(column, is_key=column.name in key_columns) }},
             {% endfor -%}
             {% for check in checks -%}
             case when {{ check.when }} then '{{ check.reason }}' end,
             {% endfor -%}
-            cast(null as varchar)
+            cast(null as string)
         ), '') as local_reason
     from typed
     left join key_counts
@@ -107,7 +107,7 @@ checked as (
                     and convertible_currencies.referenced_key is null
                 then 'no fx rate for currency ''' || checked_locally.{{ currency_column }} || '''' end,
             {% endif -%}
-            cast(null as varchar)
+            cast(null as string)
         ), '') as quarantine_reason
     from checked_locally
     {% for reference in references -%}
@@ -165,26 +165,26 @@ select * from final
         {%- set quoted = [] -%}
         {%- for value in column.accepted -%}{%- do quoted.append("'" ~ value ~ "'") -%}{%- endfor -%}
         {%- do reasons.append("case when typed." ~ name ~ " is not null and cast(typed." ~ name
-            ~ " as varchar) not in (" ~ (quoted | join(', ')) ~ ") then '" ~ name ~ " ''' || typed."
+            ~ " as string) not in (" ~ (quoted | join(', ')) ~ ") then '" ~ name ~ " ''' || typed."
             ~ name ~ " || ''' is not one of " ~ (column.accepted | join(', ')) ~ "' end") -%}
     {%- endif -%}
     {%- if column.get('min') is not none -%}
         {%- set operator = '<=' if column.get('min_exclusive') else '<' -%}
         {%- do reasons.append("case when typed." ~ name ~ " " ~ operator ~ " " ~ column.min
-            ~ " then '" ~ name ~ " ' || cast(typed." ~ name ~ " as varchar) || ' is below its "
+            ~ " then '" ~ name ~ " ' || cast(typed." ~ name ~ " as string) || ' is below its "
             ~ ("exclusive " if column.get('min_exclusive') else "") ~ "minimum " ~ column.min ~ "' end") -%}
     {%- endif -%}
     {%- if column.get('max') is not none -%}
         {%- do reasons.append("case when typed." ~ name ~ " > " ~ column.max ~ " then '" ~ name
-            ~ " ' || cast(typed." ~ name ~ " as varchar) || ' is above its maximum " ~ column.max ~ "' end") -%}
+            ~ " ' || cast(typed." ~ name ~ " as string) || ' is above its maximum " ~ column.max ~ "' end") -%}
     {%- endif -%}
-    {%- if reasons | length == 0 -%}cast(null as varchar){%- else -%}{{ reasons | join(',\n            ') }}{%- endif -%}
+    {%- if reasons | length == 0 -%}cast(null as string){%- else -%}{{ reasons | join(',\n            ') }}{%- endif -%}
 {%- endmacro %}
 
 {#- The key columns of a row joined by '|' (null shown as <null>), typed or raw. -#}
 {% macro cs_row_key(key_columns, relation, raw=false) -%}
     concat_ws('|', {% for key in key_columns -%}
-        coalesce(cast({{ relation }}.{{ ('raw__' ~ key) if raw else key }} as varchar), '<null>')
+        coalesce(cast({{ relation }}.{{ ('raw__' ~ key) if raw else key }} as string), '<null>')
         {{- ', ' if not loop.last }}{% endfor %})
 {%- endmacro %}
 
@@ -195,4 +195,12 @@ select * from final
 
 {% macro default__cs_json_object(names, prefix='') -%}
     cast(json_object({% for name in names %}'{{ name }}', {{ prefix }}{{ name }}{{ ', ' if not loop.last }}{% endfor %}) as varchar)
+{%- endmacro %}
+
+{#- Spark's to_json drops null fields unless told not to; DuckDB's json_object keeps them. -#}
+{% macro spark__cs_json_object(names, prefix='') -%}
+    to_json(
+        named_struct({% for name in names %}'{{ name }}', {{ prefix }}{{ name }}{{ ', ' if not loop.last }}{% endfor %}),
+        map('ignoreNullFields', 'false')
+    )
 {%- endmacro %}

@@ -80,35 +80,35 @@ parts as (
 components as (
     select
         *,
-        round(case
+        {% call cs_rounded_double(2) %}case
             when not has_usage_data then 50.0
             else 100.0 * (0.75 * seat_part + 0.25 * key_feature_part)
-        end, 2) as usage_score,
-        round(case
+        end{% endcall %} as usage_score,
+        {% call cs_rounded_double(2) %}case
             when mrr_3_month_ratio is null then 75.0
             when mrr_3_month_ratio >= 1.2 then 100.0
             when mrr_3_month_ratio >= 1 then 75.0 + 125.0 * (mrr_3_month_ratio - 1)
             when mrr_3_month_ratio >= 0.5 then 150.0 * (mrr_3_month_ratio - 0.5)
             else 0.0
-        end, 2) as spend_trend_score,
+        end{% endcall %} as spend_trend_score,
         round(case
             when recent_tickets = 0 and open_tickets = 0 then 70.0
             else greatest(0.0, 100.0 - 25.0 * open_high_severity_tickets - 10.0 * recent_reopened_tickets)
         end, 2) as support_score,
-        round(coalesce((nps_part + csat_part) / 2, nps_part, csat_part, 50.0), 2) as sentiment_score,
-        round(case
+        {% call cs_rounded_double(2) %}coalesce((nps_part + csat_part) / 2, nps_part, csat_part, 50.0){% endcall %} as sentiment_score,
+        {% call cs_rounded_double(2) %}case
             when recent_invoices = 0 then 70.0
             else greatest(
                 0.0,
                 100.0 - 30.0 * overdue_invoices - 20.0 * overdue_uncollectible_invoices
                 - 40.0 * coalesce(late_payment_share, 0.0)
             )
-        end, 2) as payment_score,
-        round(case
+        end{% endcall %} as payment_score,
+        {% call cs_rounded_double(2) %}case
             when recent_emails_sent + recent_emails_opened + recent_trainings + referrals_made + referred_signups = 0
                 then 50.0
             else least(100.0, email_part + training_part + referral_part)
-        end, 2) as engagement_score
+        end{% endcall %} as engagement_score
     from parts
 ),
 
@@ -126,14 +126,13 @@ lowest as (
 scored as (
     select
         *,
-        round(
+        {% call cs_rounded_double(2) %}
             (
                 {%- for component in weighted %}
                 {{ component.weight }} * {{ component.name }}_score{% if not loop.last %} +{% endif %}
                 {%- endfor %}
-            ) / {{ ns.total_weight }},
-            2
-        ) as health_score,
+            ) / {{ ns.total_weight }}
+        {% endcall %} as health_score,
         case
             {%- for component in weighted %}
             when {{ component.name }}_score = lowest_score then '{{ component.name }}'

@@ -283,7 +283,8 @@ class DayAppender:
             create temp table new_invoices as
             with due as (
                 select * from sub_changes
-                where draw > {n_changed} and day(valid_from) = {day.day}
+                where draw > {n_changed}
+                    and (day(valid_from) = {day.day} or draw = {n_changed + 1})
             ),
             numbered as (select *, row_number() over (order by subscription_id) as n from due)
             select

@@ -1,13 +1,13 @@
 {#- Helpers of the incremental models (docs/benchmarks.md, "Incremental builds").
 
-    Every incremental model recomputes exactly the months from int_incremental_window's
+    Every incremental model recomputes exactly the months from int_incremental_window_resolved's
     recompute_from_month on: a pre-hook deletes them (cs_delete_recomputed), the model's
     `is_incremental()` filter (cs_recompute_from_month) selects them again. -#}
 
 {#- The first month an incremental run recomputes, as a scalar subquery. The model must declare
-    `-- depends_on: {{ ref('int_incremental_window') }}` so dbt orders it after the window. -#}
+    `-- depends_on: {{ ref('int_incremental_window_resolved') }}` so dbt orders it after the window. -#}
 {% macro cs_recompute_from_month() -%}
-    (select recompute_from_month from {{ ref('int_incremental_window') }})
+    (select recompute_from_month from {{ ref('int_incremental_window_resolved') }})
 {%- endmacro %}
 
 {#- pre-hook of an incremental model: on an incremental run, delete the rows that the run

@@ -146,7 +146,7 @@ def test_incremental_run_recomputed_only_the_last_months(builds: Builds) -> None
     with duckdb.connect(str(builds.incremental), read_only=True) as con:
         as_of, baseline, recompute_from = con.execute(
             "select as_of_date, baseline_as_of_date, recompute_from_month "
-            "from intermediate.int_incremental_window"
+            "from intermediate.int_incremental_window_resolved"
         ).fetchone()
         first_month = con.execute("select min(month) from intermediate.int_months_spine").fetchone()
         kept_months = con.execute(
@@ -161,7 +161,7 @@ def test_incremental_run_recomputed_only_the_last_months(builds: Builds) -> None
     assert kept_months >= 12, "most history must be kept, not recomputed"
     with duckdb.connect(str(builds.full), read_only=True) as con:
         (full_window,) = con.execute(
-            "select recompute_from_month from intermediate.int_incremental_window"
+            "select recompute_from_month from intermediate.int_incremental_window_resolved"
         ).fetchone()
     # a build without a committed baseline recomputes everything
     assert full_window == date(1900, 1, 1)

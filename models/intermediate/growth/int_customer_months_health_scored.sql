@@ -41,7 +41,7 @@
     pre_hook="{{ cs_delete_recomputed('month') }}",
     on_schema_change='fail',
 ) }}
--- depends_on: {{ ref('int_incremental_window') }}
+-- depends_on: {{ ref('int_incremental_window_resolved') }}
 with
 
 signals as (select * from {{ ref('int_customer_months_health_signals') }}),

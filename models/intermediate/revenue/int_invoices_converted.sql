@@ -9,7 +9,7 @@
     pre_hook="{{ cs_delete_recomputed('issued_month') }}",
     on_schema_change='fail',
 ) }}
--- depends_on: {{ ref('int_incremental_window') }}
+-- depends_on: {{ ref('int_incremental_window_resolved') }}
 with
 
 as_of as (select * from {{ ref('int_as_of_date') }}),

@@ -10,7 +10,7 @@
     pre_hook="{{ cs_delete_recomputed('month') }}",
     on_schema_change='fail',
 ) }}
--- depends_on: {{ ref('int_incremental_window') }}
+-- depends_on: {{ ref('int_incremental_window_resolved') }}
 with
 
 scored as (select * from {{ ref('int_customer_months_health_scored') }}),

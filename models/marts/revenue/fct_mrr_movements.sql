@@ -8,7 +8,7 @@
     pre_hook="{{ cs_delete_recomputed('month') }}",
     on_schema_change='fail',
 ) }}
--- depends_on: {{ ref('int_incremental_window') }}
+-- depends_on: {{ ref('int_incremental_window_resolved') }}
 with
 
 movements as (select * from {{ ref('int_mrr_movements') }}),

@@ -46,20 +46,27 @@ DBT = Path(sys.executable).with_name("dbt")
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 NOTES = """## What the profile showed and what was changed
 
-- Staging dominates the full build: each `base_*` model validates every raw row (distinct rows,
-  key counts, typed parsing, reference checks). Two fixes: the raw row's JSON (`raw_row`) is now
-  built only for quarantined rows (it was built for every row: a large share of staging time and
-  of the warehouse size at 1M customers), and ISO timestamps in the usual `...THH:MM:SS[Z]` form
-  take a plain timestamp cast instead of the zone-aware one (same instant, several times cheaper).
-- The floor runs the very same SQL, so full / floor measures what dbt adds (parsing, the raw
-  loader's checks, one transaction per model, run_results): a fixed ~20-30 s.
-- The one-day incremental build recomputes only the last months of the incremental models, but
-  staging stays a full rebuild (see README "Scale and daily incremental builds": the contract's
-  bad-row rules are global - a late row with an existing key quarantines both twins, including the
-  row kept yesterday - and the raw files are full exports that must be read again anyway). Staging
-  is most of the full build, so the incremental build stays well above 5% of it; making staging
-  incremental exactly (per-key re-validation of changed rows, cascading reference checks) is the
-  remaining work to reach the target.
+- Staging dominates every build: each `base_*` model validates every raw row (exact-duplicate
+  collapse = a group by over all columns, key counts, typed parsing with format checks,
+  reference checks). `base_product__usage` (75% of the raw rows) alone is about half of the
+  full build. Two fixes, same results: the raw row's JSON (`raw_row`) is built only for
+  quarantined rows (it was built for every row: time and warehouse size), and ISO timestamps in
+  the usual `...THH:MM:SS[Z]` form take a plain timestamp cast instead of the zone-aware one.
+  Next candidates: the all-column group by and the per-value regular expressions of the base
+  models (cheaper checks with the same accept/reject sets).
+- full / floor is what dbt adds around the same SQL: parsing the project (~12 s here), the raw
+  loader's checks of every file, one transaction, rename and catalog query per model, run
+  results. It is a roughly fixed cost, so the ratio falls as the data grows.
+- The one-day incremental build recomputes only the last months of the incremental models (the
+  `recomputed from` column), but staging stays a full rebuild: the contract's bad-row rules are
+  global (a late row with an existing key quarantines both twins, including the row kept
+  yesterday; references are checked against the clean parents) and the raw files are full
+  exports that must be read again anyway. As staging is most of the full build, the incremental
+  build stays far above 5% of it; validating only new and changed raw rows exactly (per-key
+  re-validation, cascading reference checks) is the work left to reach that target.
+- Timings were taken on a 2-core machine shared with three other heavy sessions (load average
+  6-14 on 2 cores): every figure here is pessimistic and noisy, ratios between two runs taken
+  minutes apart (full vs incremental, full vs floor) are distorted by the load changing.
 """
 TARGETS = {"floor_ratio": 1.3, "full_seconds_1m": 15 * 60, "rss_gb_1m": 16, "incremental": 0.05}
 
@@ -76,6 +83,7 @@ class SizeResult:
     slowest_models: list[tuple[str, float]] = field(default_factory=list)
     measured_at: str = ""
     load_average: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    duckdb_settings: str = ""
 
 
 class PeakRss:
@@ -257,6 +265,8 @@ def bench_size(customers: int, work_root: Path, reuse: bool, with_floor: bool) -
     result.slowest_models = slowest_models(target)
     result.measured_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     result.load_average = tuple(round(x, 1) for x in load)
+    settings = duckdb_settings()
+    result.duckdb_settings = f"{settings['threads']} threads, {settings['memory_limit']}"
     save(result)
     print(f"== {customers:,d}: appending a day, incremental build", file=sys.stderr, flush=True)
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -355,14 +365,14 @@ def write_report(results: dict) -> None:
         "Written by `make bench` (`python -m tools.bench`); raw figures in `benchmarks.json`.",
         "",
         f"Machine: {m.get('cores')} cores ({m.get('cpu')}), {m.get('memory_gb')} GB RAM, "
-        f"{m.get('os')}; Python {m.get('python')}, DuckDB {m.get('duckdb')} "
-        f"(threads {m.get('duckdb_threads')}, memory_limit {m.get('duckdb_memory_limit')}).",
+        f"{m.get('os')}; Python {m.get('python')}, DuckDB {m.get('duckdb')} (threads and",
+        "memory_limit per row).",
         "The machine was **shared** with other jobs while measuring (load average at the start of",
         "each full build in the last column): timings are noisy and pessimistic.",
         "",
         "| customers | raw rows | full build (`dbt run`) | peak RSS | floor | full / floor "
-        "| 1-day incremental | incremental / full | recomputed from | measured | load |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|",
+        "| 1-day incremental | incremental / full | recomputed from | DuckDB | measured | load |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|---|",
     ]
     for e in sizes:
         raw = sum(e["raw_rows"].values())
@@ -373,7 +383,8 @@ def write_report(results: dict) -> None:
             f"| {e['customers']:,d} | {raw:,d} | {fmt_seconds(e['full_seconds'])} "
             f"| {e['peak_rss_bytes'] / 2**30:.1f} GB | {fmt_seconds(e.get('floor_seconds'))} "
             f"| {ratio} | {fmt_seconds(inc)} | {share} | {e.get('recompute_from_month')} "
-            f"| {e['measured_at']} | {' / '.join(str(x) for x in e['load_average'])} |"
+            f"| {e.get('duckdb_settings') or '2 threads, 16GB'} | {e['measured_at']} "
+            f"| {' / '.join(str(x) for x in e['load_average'])} |"
         )
     lines += ["", "## Targets", ""]
     for e in sizes:

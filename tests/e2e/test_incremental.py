@@ -93,13 +93,14 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
     yesterday, incremental, full = (root / f"{n}.duckdb" for n in ("yesterday", "inc", "full"))
     # day N in full, and (at the same time) the full refresh of day N+1 from scratch
     with ThreadPoolExecutor(max_workers=2) as pool:
-        first_future = pool.submit(run, ["run"], root / "day_n", raw, yesterday)
+        first_future = pool.submit(run, ["run"], root / "day_n", raw, incremental)
         full_future = pool.submit(run, ["run", "--full-refresh"], root / "full", raw_next, full)
         first, full_run = first_future.result(), full_future.result()
     assert first.returncode == 0, first.output[-3000:]
     assert full_run.returncode == 0, full_run.output[-3000:]
-    shutil.copy(yesterday, incremental)
-    incremental_run = run(["run"], root / "inc", raw_next, incremental)
+    shutil.copy(incremental, yesterday)
+    # same warehouse path and target dir as day N: dbt can reuse its parsed project
+    incremental_run = run(["run"], root / "day_n", raw_next, incremental)
     assert incremental_run.returncode == 0, incremental_run.output[-3000:]
     with duckdb.connect(str(yesterday), read_only=True) as con:
         row = con.execute("select as_of_date from intermediate.int_as_of_date").fetchone()

@@ -87,5 +87,11 @@ pytest-run:
 test: manifest $(BOUNCER_STAMP) chromium
 	@$(MAKE) --no-print-directory -j2 --output-sync=target lint-checks pytest-run
 
+# Not part of `make test`: generates 10k/100k/1M customers (1M: ~100M+ raw rows, tens of GB of
+# disk in warehouse/bench) and writes docs/benchmarks.md. BENCH_SIZES="10000 100000" for fewer.
+BENCH_SIZES ?= 10000 100000 1000000
+bench: manifest
+	$(BIN)/python -m tools.bench --sizes $(BENCH_SIZES)
+
 clean:
 	rm -rf target logs warehouse/*.duckdb warehouse/dagster_home

@@ -32,6 +32,8 @@ zone). With ``--inject-bad-rows`` the column ``survey_responses.responded_at`` i
 text in Parquet too, so that it can carry the unparseable date.
 
 Bad rows (``--inject-bad-rows``), appended once, after the first chunk — see ``BAD_ROWS``.
+
+``--append-day`` adds one more day to an existing directory instead (see tools/append_day.py).
 """
 
 import argparse
@@ -723,6 +725,8 @@ class Config:
     fmt: str = "csv"
     inject_bad_rows: bool = False
     chunk_size: int = 10_000
+    append_day: bool = False
+    late_days: int = 2
 
 
 @dataclass
@@ -2150,7 +2154,17 @@ def parse_args(argv: Sequence[str] | None = None) -> Config:
     parser.add_argument(
         "--chunk-size", type=int, default=10_000, help="customers per chunk (output depends on it)"
     )
+    parser.add_argument(
+        "--append-day",
+        action="store_true",
+        help="add one more day of data to the existing raw files in --out (tools/append_day.py)",
+    )
+    parser.add_argument(
+        "--late-days", type=int, default=2, help="with --append-day: how far back late rows are"
+    )
     args = parser.parse_args(argv)
+    if args.late_days < 1:
+        parser.error("--late-days must be >= 1")
     if args.customers < 0 or args.chunk_size < 1 or args.seed < 0:
         parser.error("--customers and --seed must be >= 0, --chunk-size >= 1")
     if args.start.year < 1975 or args.end < args.start:
@@ -2161,6 +2175,18 @@ def parse_args(argv: Sequence[str] | None = None) -> Config:
 def main(argv: Sequence[str] | None = None) -> int:
     cfg = parse_args(argv)
     began = time.perf_counter()
+    if cfg.append_day:
+        from tools.append_day import AppendConfig, append_day
+
+        added = append_day(
+            AppendConfig(cfg.out, cfg.seed, cfg.late_days, inject_bad_rows=cfg.inject_bad_rows)
+        )
+        day = date.fromordinal(added.pop("_day"))
+        for name, count in added.items():
+            print(f"{name:22s} {count:>12,d}", file=sys.stderr)
+        elapsed = time.perf_counter() - began
+        print(f"appended {day} to {cfg.out} in {elapsed:.1f}s", file=sys.stderr)
+        return 0
     rows = generate(cfg)
     elapsed = time.perf_counter() - began
     for name, count in rows.items():

@@ -2,6 +2,14 @@
 {#- Each agent contact with its month, its handle time (talk + hold + after-work seconds), the
     segment of the ticket's customer and the ticket's assignee. Interactions started after
     as_of_date are left out. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=cs_incremental_strategy(),
+    unique_key='interaction_id',
+    pre_hook="{{ cs_delete_recomputed('month', ticket_column='ticket_id') }}",
+    on_schema_change='fail',
+) }}
+-- depends_on: {{ ref('int_incremental_window_resolved') }}
 with
 
 as_of as (select * from {{ ref('int_as_of_date') }}),
@@ -14,6 +22,13 @@ interactions_as_of as (
     from interactions
     cross join as_of
     where interactions.started_at < as_of.as_of_end_at
+        {% if is_incremental() %}and (
+            interactions.started_at >= cast({{ cs_recompute_from_month() }} as timestamp)
+            or interactions.ticket_id in (
+                select tickets.ticket_id from tickets
+                where tickets.created_at >= cast({{ cs_recompute_from_month() }} as timestamp)
+            )
+        ){% endif %}
 ),
 
 final as (

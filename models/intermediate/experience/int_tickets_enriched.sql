@@ -5,6 +5,14 @@
     (epoch seconds difference / 3600), the number of interactions started on or before
     as_of_date over the ticket's whole life, and first contact resolution: resolved, exactly one
     interaction and never reopened. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=cs_incremental_strategy(),
+    unique_key='ticket_id',
+    pre_hook="{{ cs_delete_recomputed('created_month') }}",
+    on_schema_change='fail',
+) }}
+-- depends_on: {{ ref('int_incremental_window_resolved') }}
 with
 
 as_of as (select * from {{ ref('int_as_of_date') }}),
@@ -32,6 +40,7 @@ tickets_as_of as (
     from tickets
     cross join as_of
     where tickets.created_at < as_of.as_of_end_at
+        {% if is_incremental() %}and tickets.created_at >= cast({{ cs_recompute_from_month() }} as timestamp){% endif %}
 ),
 
 interaction_counts as (

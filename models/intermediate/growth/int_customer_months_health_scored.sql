@@ -34,6 +34,14 @@
         ~ yellow_min ~ ', ' ~ green_min) }}
 {%- endif -%}
 {%- set weighted = components | selectattr('weight', '>', 0) | list -%}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=cs_incremental_strategy(),
+    unique_key=['customer_id', 'month'],
+    pre_hook="{{ cs_delete_recomputed('month') }}",
+    on_schema_change='fail',
+) }}
+-- depends_on: {{ ref('int_incremental_window_resolved') }}
 with
 
 signals as (select * from {{ ref('int_customer_months_health_signals') }}),
@@ -47,6 +55,10 @@ ratios as (
         {{ cs_safe_divide('recent_emails_opened', 'recent_emails_sent') }} as email_open_rate,
         {{ cs_safe_divide('recent_paid_late_invoices', 'recent_paid_invoices') }} as late_payment_share
     from signals
+    -- the month before the first recomputed one gives its previous band
+    {% if is_incremental() -%}
+    where month >= cast({{ dbt.dateadd('month', -1, cs_recompute_from_month()) }} as date)
+    {%- endif %}
 ),
 
 parts as (
@@ -152,22 +164,29 @@ banded as (
     from scored
 ),
 
+-- only the month right before counts, so an incremental run needs one month of history
 with_previous as (
     select
         *,
-        lag(month) over (partition by customer_id order by month) as previous_scored_month,
-        lag(health_band) over (partition by customer_id order by month) as previous_scored_band
+        case
+            when lag(month) over (partition by customer_id order by month)
+                = cast({{ dbt.dateadd('month', -1, 'month') }} as date)
+                then lag(month) over (partition by customer_id order by month)
+        end as previous_scored_month,
+        case
+            when lag(month) over (partition by customer_id order by month)
+                = cast({{ dbt.dateadd('month', -1, 'month') }} as date)
+                then lag(health_band) over (partition by customer_id order by month)
+        end as previous_scored_band
     from banded
 ),
 
 final as (
     select
         *,
-        case
-            when previous_scored_month = cast({{ dbt.dateadd('month', -1, 'month') }} as date)
-                then previous_scored_band
-        end as previous_health_band
+        previous_scored_band as previous_health_band
     from with_previous
+    {% if is_incremental() %}where month >= {{ cs_recompute_from_month() }}{% endif %}
 )
 
 select * from final

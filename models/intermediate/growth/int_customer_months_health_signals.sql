@@ -4,6 +4,14 @@
     up to s(m) for usage; the 3 months m-2..m for tickets, e-mails and trainings; the 12 months
     m-11..m for invoices and referrals; point-in-time at e(m) for open tickets, overdue invoices
     and the latest survey answers. Scoring is in int_customer_months_health_scored. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=cs_incremental_strategy(),
+    unique_key=['customer_id', 'month'],
+    pre_hook="{{ cs_delete_recomputed('month') }}",
+    on_schema_change='fail',
+) }}
+-- depends_on: {{ ref('int_incremental_window_resolved') }}
 with
 
 months as (select * from {{ ref('int_months_spine') }}),
@@ -33,6 +41,7 @@ active_customer_months as (
         on customer_months.month = months.month
     inner join customers
         on customer_months.customer_id = customers.customer_id
+    {% if is_incremental() %}where customer_months.month >= {{ cs_recompute_from_month() }}{% endif %}
 ),
 
 usage_periods as (
@@ -72,6 +81,7 @@ usage_in_month as (
         on active_customer_months.customer_id = usage.customer_id
             and active_customer_months.month <= usage.usage_date
             and active_customer_months.snapshot_date >= usage.usage_date
+            {% if is_incremental() %}and usage.usage_date >= {{ cs_recompute_from_month() }}{% endif %}
     group by active_customer_months.customer_id, active_customer_months.month
 ),
 
@@ -168,6 +178,9 @@ recent_invoices as (
         on active_customer_months.customer_id = invoices.customer_id
             and active_customer_months.year_window_start_at <= invoices.issued_at
             and active_customer_months.month_end_at > invoices.issued_at
+            {% if is_incremental() -%}
+            and invoices.issued_month >= cast({{ dbt.dateadd('month', -11, cs_recompute_from_month()) }} as date)
+            {%- endif %}
     where invoices.invoice_type = 'invoice'
         and invoices.status <> 'void'
 ),
@@ -225,6 +238,10 @@ engagement_signals as (
         on active_customer_months.customer_id = engagement_events.customer_id
             and active_customer_months.year_window_start_at <= engagement_events.occurred_at
             and active_customer_months.month_end_at > engagement_events.occurred_at
+            {% if is_incremental() -%}
+            and engagement_events.occurred_at
+            >= cast({{ dbt.dateadd('month', -11, cs_recompute_from_month()) }} as timestamp)
+            {%- endif %}
     group by active_customer_months.customer_id, active_customer_months.month
 ),
 

@@ -10,6 +10,14 @@
     first rounded through a double, which can be one cent off only next to a half cent; the
     exact decimal comparison 12 x cents - 0.06 <= sum < 12 x cents + 0.06 then corrects it.
     Amounts are >= 0 and rates > 0 by the raw contract, so half up is half away from zero. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=cs_incremental_strategy(),
+    unique_key=['customer_id', 'month'],
+    pre_hook="{{ cs_delete_recomputed('month') }}",
+    on_schema_change='fail',
+) }}
+-- depends_on: {{ ref('int_incremental_window_resolved') }}
 with
 
 months as (select * from {{ ref('int_months_spine') }}),
@@ -39,6 +47,7 @@ versions_in_force as (
     inner join months
         on
             paid_versions.valid_from <= months.snapshot_date
+            {% if is_incremental() %}and months.month >= {{ cs_recompute_from_month() }}{% endif %}
             and (paid_versions.valid_to is null or paid_versions.valid_to > months.snapshot_date)
     inner join fx_rates
         on

@@ -2,6 +2,14 @@
 {#- Invoices and credit notes in USD at the fx rate of their issue date, with the month they were
     issued in and whether they were paid on or before as_of_date. Credit notes keep their negative
     amounts. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=cs_incremental_strategy(),
+    unique_key='invoice_id',
+    pre_hook="{{ cs_delete_recomputed('issued_month') }}",
+    on_schema_change='fail',
+) }}
+-- depends_on: {{ ref('int_incremental_window_resolved') }}
 with
 
 as_of as (select * from {{ ref('int_as_of_date') }}),
@@ -20,6 +28,7 @@ issued as (
     from invoices
     cross join as_of
     where invoices.issued_at < as_of.as_of_end_at
+        {% if is_incremental() %}and invoices.issued_at >= cast({{ cs_recompute_from_month() }} as timestamp){% endif %}
 ),
 
 converted as (

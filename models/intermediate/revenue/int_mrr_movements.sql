@@ -3,6 +3,14 @@
     before the first spine month), cur = MRR in m. Active months come from int_customer_months_mrr;
     a churn row is the month after an active month that is followed by an inactive one, written
     only when that month is in the spine. new vs reactivation: active in some month before m. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=cs_incremental_strategy(),
+    unique_key=['customer_id', 'month'],
+    pre_hook="{{ cs_delete_recomputed('month') }}",
+    on_schema_change='fail',
+) }}
+-- depends_on: {{ ref('int_incremental_window_resolved') }}
 with
 
 months as (select * from {{ ref('int_months_spine') }}),
@@ -102,6 +110,7 @@ final as (
         cast(case when movement = 'churn' then starting_mrr else 0 end as decimal(18, 2)) as churned_mrr,
         movement
     from classified
+    {% if is_incremental() %}where month >= {{ cs_recompute_from_month() }}{% endif %}
 )
 
 select * from final

@@ -36,7 +36,7 @@ created_by_assignee as (
     select
         created_month as month,
         assignee_agent_id as agent_id,
-        avg(first_response_hours) as first_response_hours_avg
+        {{ cs_exact_avg("first_response_hours", 3600) }} as first_response_hours_avg
     from tickets
     where assignee_agent_id is not null
     group by created_month, assignee_agent_id

@@ -31,7 +31,7 @@ created_in_month as (
         created_month as month,
         report_segment as segment,
         count(*) as tickets_created,
-        avg(first_response_hours) as first_response_hours_avg,
+        {{ cs_exact_avg("first_response_hours", 3600) }} as first_response_hours_avg,
         {{ cs_median('first_response_hours') }} as first_response_hours_median,
         avg(cast(severity as double)) as avg_ticket_severity
     from tickets_by_segment
@@ -44,7 +44,7 @@ resolved_in_month as (
         report_segment as segment,
         count(*) as tickets_resolved,
         sum(case when is_fcr then 1 else 0 end) as fcr_tickets,
-        avg(resolution_hours) as resolution_hours_avg
+        {{ cs_exact_avg("resolution_hours", 3600) }} as resolution_hours_avg
     from tickets_by_segment
     where resolved_month is not null
     group by resolved_month, report_segment

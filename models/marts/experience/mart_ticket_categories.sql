@@ -43,7 +43,7 @@ resolved_in_month as (
         resolved_month as month,
         ticket_category as category,
         count(*) as tickets_resolved,
-        avg(resolution_hours) as resolution_hours_avg
+        {{ cs_exact_avg("resolution_hours", 3600) }} as resolution_hours_avg
     from categorised_tickets
     where resolved_month is not null
     group by resolved_month, ticket_category

@@ -3,6 +3,14 @@
     (their weighted mean), the traffic-light band, the main risk factor and last month's band,
     with the signals a customer-success manager needs to see why. Scoring is documented in
     _growth__models.yml and computed in int_customer_months_health_scored. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=cs_incremental_strategy(),
+    unique_key=['customer_id', 'month'],
+    pre_hook="{{ cs_delete_recomputed('month') }}",
+    on_schema_change='fail',
+) }}
+-- depends_on: {{ ref('int_incremental_window_resolved') }}
 with
 
 scored as (select * from {{ ref('int_customer_months_health_scored') }}),
@@ -37,6 +45,7 @@ final as (
         cast(recent_trainings as bigint) as recent_trainings,
         cast(referrals_made + referred_signups as bigint) as recent_referrals
     from scored
+    {% if is_incremental() %}where month >= {{ cs_recompute_from_month() }}{% endif %}
 )
 
 select * from final

@@ -48,7 +48,7 @@ aggregated as (
         sum(case when health_band = 'green' then mrr else 0 end) as mrr_green,
         sum(case when health_band = 'yellow' then mrr else 0 end) as mrr_yellow,
         sum(case when health_band = 'red' then mrr else 0 end) as mrr_red,
-        avg(health_score) as avg_health_score,
+        {{ cs_exact_avg("health_score", 100) }} as avg_health_score,
         sum(case when is_band_changed then 1 else 0 end) as accounts_changed_band,
         sum(case when is_band_worsened then 1 else 0 end) as accounts_worsened
     from ranked_by_segment

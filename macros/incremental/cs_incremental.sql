@@ -14,7 +14,7 @@
     recomputes: those whose month column (or any of also_month_columns) is a recomputed month, and
     with ticket_column, those about a ticket created in a recomputed month. -#}
 {% macro cs_delete_recomputed(month_column, also_month_columns=[], ticket_column=none) %}
-    {%- if is_incremental() -%}
+    {%- if is_incremental() and cs_updates_in_place() -%}
         delete from {{ this }}
         where {{ month_column }} >= {{ cs_recompute_from_month() }}
         {%- for column in also_month_columns %}
@@ -43,7 +43,7 @@
     incremental run only when every incremental model was built successfully in it; otherwise the
     next run compares against the last committed baseline (and recomputes more). -#}
 {% macro cs_commit_source_fingerprints(results) %}
-    {%- if not execute or flags.WHICH not in ('run', 'build') -%}
+    {%- if not execute or flags.WHICH not in ('run', 'build') or not cs_updates_in_place() -%}
         {{ return('') }}
     {%- endif -%}
     {%- set incremental_models = [] -%}
@@ -75,6 +75,9 @@
 {#- post-hook of int_source_months_fingerprinted: keep only this build and the latest committed
     one. -#}
 {% macro cs_prune_source_fingerprints() %}
+    {%- if not cs_updates_in_place() -%}
+        {{ return('') }}
+    {%- endif %}
     delete from {{ this }}
     where build_id <> '{{ invocation_id }}'
         and built_at < coalesce(

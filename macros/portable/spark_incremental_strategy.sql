@@ -9,3 +9,8 @@
     {%- endif -%}
     {{ return('insert_overwrite') }}
 {% endmacro %}
+
+{#- Spark variant of cs_updates_in_place(): Parquet tables take no DELETE/UPDATE. -#}
+{% macro spark__cs_updates_in_place() %}
+    {{ return(false) }}
+{% endmacro %}

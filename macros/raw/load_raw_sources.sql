@@ -75,10 +75,16 @@
     {%- if raw_dir == '' -%}
         {%- set raw_dir = env_var('CS_PROJECT_DIR', '.') ~ '/seeds' -%}
     {%- endif -%}
-    {%- if modules.re.search("['\"\\x00-\\x1f;]", raw_dir) -%}
-        {{ exceptions.raise_compiler_error('CS_RAW_DATA_DIR may not contain quotes, semicolons or control characters: ' ~ raw_dir) }}
+    {{ return(cs_validated_path('CS_RAW_DATA_DIR', raw_dir)) }}
+{% endmacro %}
+
+{#- A directory path from an env var, checked before it reaches SQL: quotes, backticks (Spark
+    quotes paths with them), semicolons and control characters are refused. -#}
+{% macro cs_validated_path(env_name, path) %}
+    {%- if modules.re.search("['\"`\\x00-\\x1f;]", path) -%}
+        {{ exceptions.raise_compiler_error(env_name ~ ' may not contain quotes, semicolons or control characters: ' ~ path) }}
     {%- endif -%}
-    {{ return(raw_dir.rstrip('/')) }}
+    {{ return(path.rstrip('/')) }}
 {% endmacro %}
 
 {#- The raw file of each table found in the raw directory (table name -> path of <table>.csv or

@@ -27,10 +27,7 @@
             'The Spark warehouse directory must be an absolute path (set CS_SPARK_DIR, or CS_PROJECT_DIR to the project root), got: '
             ~ spark_dir) }}
     {%- endif -%}
-    {%- if modules.re.search("['\"`\\x00-\\x1f;]", spark_dir) -%}
-        {{ exceptions.raise_compiler_error('CS_SPARK_DIR may not contain quotes, semicolons or control characters: ' ~ spark_dir) }}
-    {%- endif -%}
-    {{ return(spark_dir.rstrip('/')) }}
+    {{ return(cs_validated_path('CS_SPARK_DIR', spark_dir)) }}
 {% endmacro %}
 
 {#- One listing of the raw directory (binaryFile lists file paths; the content is not read). -#}

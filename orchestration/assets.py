@@ -22,14 +22,18 @@ DBT_OP_NAME = "dbt_build"
 
 def build_dbt_args(
     as_of_date: str | None = None,
-    select: str | None = None,
     exclude: str | None = None,
     extra_vars: Mapping[str, Any] | None = None,
+    unit_tests: bool = False,
 ) -> list[str]:
     """The arguments of `dbt build` for one run.
 
     ``as_of_date`` (YYYY-MM-DD) and ``extra_vars`` are passed as dbt vars (JSON, which dbt reads
-    as YAML); ``select``/``exclude`` narrow the build further than the Dagster selection does.
+    as YAML); ``exclude`` narrows the build further than the Dagster selection does. (There is
+    no ``select``: dagster-dbt adds its own ``--select`` and dbt unions repeated selections, so a
+    narrower selection is made in Dagster: a layer job or an asset selection.)
+    The dbt unit tests are left out unless ``unit_tests``: their inputs are static, so they prove
+    the SQL once per change (`make test`), not once per scheduled build (dbt's own advice).
     Raises SettingError on a malformed date, an empty selection or a var given twice.
     """
     args = ["build"]
@@ -45,12 +49,12 @@ def build_dbt_args(
         dbt_vars["as_of_date"] = checked_date
     if dbt_vars:
         args += ["--vars", json.dumps(dbt_vars, sort_keys=True)]
-    for flag, value in (("--select", select), ("--exclude", exclude)):
-        if value is None:
-            continue
-        if not value.strip():
-            raise SettingError(f"{flag} must not be empty")
-        args += [flag, value.strip()]
+    if exclude is not None:
+        if not exclude.strip():
+            raise SettingError("--exclude must not be empty")
+        args += ["--exclude", exclude.strip()]
+    if not unit_tests:
+        args += ["--exclude-resource-type", "unit_test"]
     return args
 
 
@@ -61,9 +65,10 @@ class DbtBuildConfig(dg.Config):
     """YYYY-MM-DD; overrides env CS_AS_OF_DATE for this run."""
     max_quarantine_share: float | None = None
     """Overrides dbt var max_quarantine_share (default 0.05) for this run."""
-    select: str | None = None
-    """dbt selection applied on top of the Dagster selection."""
     exclude: str | None = None
+    """dbt selection left out of this run (select assets in Dagster to narrow it otherwise)."""
+    unit_tests: bool = False
+    """Also run the dbt unit tests (static inputs; `make test` runs them on every change)."""
 
 
 def build_dbt_assets(
@@ -90,7 +95,7 @@ def build_dbt_assets(
         extra_vars: dict[str, Any] = {}
         if config.max_quarantine_share is not None:
             extra_vars["max_quarantine_share"] = config.max_quarantine_share
-        args = build_dbt_args(as_of_date, config.select, config.exclude, extra_vars)
+        args = build_dbt_args(as_of_date, config.exclude, extra_vars, config.unit_tests)
         context.log.info(
             f"dbt {' '.join(args)} | raw data {settings.raw_data_dir} -> {settings.warehouse_path}"
         )

@@ -319,13 +319,22 @@ def test_trailing_spaces_and_zone_offsets_are_read_correctly(built, clean_dir: P
     assert created == ("2024-05-01 10:00:00", "2024-05-01 11:30:00")
 
 
+@pytest.fixture(scope="module")
+def failing_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One working directory for the runs that must fail: the same paths every time, so that
+    after the first run dbt parses partially (the profile, hence the paths, is in its state)."""
+    return tmp_path_factory.mktemp("failing")
+
+
 def run_failing(
-    clean_dir: Path, tmp_path: Path, mutate: Callable[[Path], None], **env_extra: str
+    clean_dir: Path, workdir: Path, mutate: Callable[[Path], None], **env_extra: str
 ) -> tuple[str, Path]:
-    raw = tmp_path / "raw"
+    raw = workdir / "raw"
+    shutil.rmtree(raw, ignore_errors=True)
     shutil.copytree(clean_dir, raw)
     mutate(raw)
-    env = isolated_env(tmp_path, raw, **env_extra)
+    env = isolated_env(workdir, raw, **env_extra)
+    Path(env["CS_WAREHOUSE_PATH"]).unlink(missing_ok=True)
     result = run_dbt(["run", "--select", "staging"], env)
     assert result.returncode != 0
     return result.output, Path(env["CS_WAREHOUSE_PATH"])
@@ -343,7 +352,7 @@ def assert_nothing_written(warehouse: Path) -> None:
 
 
 def test_missing_required_column_is_a_clear_error_before_anything_is_written(
-    clean_dir: Path, tmp_path: Path
+    clean_dir: Path, failing_dir: Path
 ) -> None:
     def drop_segment(raw: Path) -> None:
         rows = read_rows(raw / "customers.csv")
@@ -353,19 +362,21 @@ def test_missing_required_column_is_a_clear_error_before_anything_is_written(
             writer.writeheader()
             writer.writerows(rows)
 
-    output, warehouse = run_failing(clean_dir, tmp_path, drop_segment)
+    output, warehouse = run_failing(clean_dir, failing_dir, drop_segment)
     assert "customers.csv" in output and '"segment"' in output
     assert_nothing_written(warehouse)
 
 
-def test_missing_required_file_is_named(clean_dir: Path, tmp_path: Path) -> None:
-    output, warehouse = run_failing(clean_dir, tmp_path, lambda raw: (raw / "tickets.csv").unlink())
+def test_missing_required_file_is_named(clean_dir: Path, failing_dir: Path) -> None:
+    output, warehouse = run_failing(
+        clean_dir, failing_dir, lambda raw: (raw / "tickets.csv").unlink()
+    )
     assert "missing required file" in output and "tickets.csv" in output
     assert_nothing_written(warehouse)
 
 
-def test_invalid_as_of_date_is_refused(clean_dir: Path, tmp_path: Path) -> None:
-    output, _ = run_failing(clean_dir, tmp_path, lambda raw: None, CS_AS_OF_DATE="2025-02-30")
+def test_invalid_as_of_date_is_refused(clean_dir: Path, failing_dir: Path) -> None:
+    output, _ = run_failing(clean_dir, failing_dir, lambda raw: None, CS_AS_OF_DATE="2025-02-30")
     assert "as_of_date is not a real calendar date: 2025-02-30" in output
 
 

@@ -87,9 +87,13 @@ def environment(env: dict[str, str]) -> Iterator[None]:
 
 
 def run_build_all(
-    workspace: Workspace, home: Path | None = None, **extra_env: str
+    workspace: Workspace,
+    home: Path | None = None,
+    dbt_config: dict[str, object] | None = None,
+    **extra_env: str,
 ) -> tuple[dg.ExecuteInProcessResult, dg.Definitions]:
-    """Run the main job in this process; never raises on a failed run."""
+    """Run the main job in this process (``dbt_config``: run config of the dbt step); never
+    raises on a failed run."""
     from orchestration.factory import build_definitions
     from orchestration.schedules import MAIN_JOB
 
@@ -97,13 +101,17 @@ def run_build_all(
     home.mkdir(parents=True, exist_ok=True)
     with environment({**workspace.env, "DAGSTER_HOME": str(home), **extra_env}):
         defs = build_definitions()
-        instance = dg.DagsterInstance.local_temp(
-            str(home), overrides={"telemetry": {"enabled": False}}
-        )
+        # Runs and events in memory: a SQLite event log costs ~20 s a build here (one write per
+        # dbt event). Nothing the tests check lives in Dagster's storage; `orchestration.run`
+        # with a DAGSTER_HOME is exercised by the killed-build test.
+        instance = dg.DagsterInstance.ephemeral()
         result = defs.resolve_job_def(MAIN_JOB).execute_in_process(
             instance=instance,
             raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+            run_config={
+                "loggers": {"console": {"config": {"log_level": "WARNING"}}},
+                "ops": {"dbt_build": {"config": dbt_config or {}}},
+            },
         )
     return result, defs
 

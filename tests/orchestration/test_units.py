@@ -21,14 +21,19 @@ from orchestration.retries import is_transient_failure
 from orchestration.schedules import validate_schedule
 from orchestration.settings import SettingError, Settings, validate_as_of_date
 from orchestration.translator import CustomerSuccessTranslator, group_for_path
+from tests.dbt_runner import isolated_env, run_dbt
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 # ---------------------------------------------------------------------------- dbt arguments
 
 
-def test_dbt_args_without_settings_is_a_plain_build():
-    assert build_dbt_args() == ["build"]
+NO_UNIT_TESTS = ["--exclude-resource-type", "unit_test"]
+
+
+def test_dbt_args_without_settings_is_a_plain_build_without_unit_tests():
+    assert build_dbt_args() == ["build", *NO_UNIT_TESTS]
+    assert build_dbt_args(unit_tests=True) == ["build"]
 
 
 def test_dbt_args_pass_as_of_date_and_vars_as_json():
@@ -37,9 +42,9 @@ def test_dbt_args_pass_as_of_date_and_vars_as_json():
     assert json.loads(args[2]) == {"as_of_date": "2025-06-30", "max_quarantine_share": 0.2}
 
 
-def test_dbt_args_selection():
-    args = build_dbt_args(select=" marts.revenue ", exclude="tag:slow")
-    assert args == ["build", "--select", "marts.revenue", "--exclude", "tag:slow"]
+def test_dbt_args_exclusion():
+    args = build_dbt_args(exclude=" tag:slow ")
+    assert args == ["build", "--exclude", "tag:slow", *NO_UNIT_TESTS]
 
 
 @pytest.mark.parametrize("bad", ["2025-6-30", "30/06/2025", "2025-02-30", "2025-13-01", "x"])
@@ -50,7 +55,7 @@ def test_dbt_args_refuse_a_malformed_as_of_date(bad):
 
 def test_dbt_args_refuse_empty_selection_and_duplicate_vars():
     with pytest.raises(SettingError):
-        build_dbt_args(select="  ")
+        build_dbt_args(exclude="  ")
     with pytest.raises(SettingError):
         build_dbt_args("2025-01-01", extra_vars={"as_of_date": "2025-01-02"})
     with pytest.raises(SettingError):
@@ -93,9 +98,17 @@ def test_translator_puts_sources_in_raw_and_models_in_their_layer():
 
 
 @pytest.fixture(scope="module")
-def parsed(workspace) -> dict[str, str]:
-    """The environment of the session's workspace, whose manifest is parsed."""
-    return workspace.env
+def parsed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """An isolated environment over a parsed manifest: the project's own (`make test` parses it
+    first), else one parsed here."""
+    root = tmp_path_factory.mktemp("units")
+    env = isolated_env(root, root / "raw")
+    if (PROJECT_DIR / "target" / "manifest.json").exists():
+        env["DBT_TARGET_PATH"] = str(PROJECT_DIR / "target")
+    else:
+        result = run_dbt(["parse", "--quiet"], env)
+        assert result.returncode == 0, result.output
+    return env
 
 
 def test_every_node_of_the_project_gets_a_layer_group(parsed):

@@ -5,8 +5,15 @@
     nullif(trim({{ column }}), '')
 {%- endmacro %}
 
+{#- Ints and dates first take a fast path: text that is already the canonical form of its value
+    (the value cast back to text gives the text again, so it is within the format) is cast
+    directly; only the rest goes through the format's regular expression. Same accepted set,
+    same values; the regular expression per value was a large share of the staging time. -#}
 {% macro cs_parse_int(column) -%}
     case
+        when length({{ column }}) <= 18
+            and cast(try_cast({{ column }} as bigint) as string) = {{ column }}
+            then try_cast({{ column }} as bigint)
         when {{ cs_regexp_full_match('trim(' ~ column ~ ')', '[+-]?[0-9]{1,18}') }}
             then try_cast(trim({{ column }}) as bigint)
     end
@@ -21,6 +28,9 @@
 
 {% macro cs_parse_date(column) -%}
     case
+        when length({{ column }}) = 10
+            and cast(try_cast({{ column }} as date) as string) = {{ column }}
+            then try_cast({{ column }} as date)
         when {{ cs_regexp_full_match('trim(' ~ column ~ ')', '[0-9]{4}-[0-9]{2}-[0-9]{2}') }}
             then try_cast(trim({{ column }}) as date)
     end

@@ -1,8 +1,8 @@
 {#- The bad-row rules of the raw contract, generated from a column spec so every raw table gets
     exactly the same treatment. Produces one row per *distinct* raw row with:
       - the contract's columns, typed (text trimmed, numbers/dates/timestamps/booleans parsed);
-      - row_key (the key columns joined by '|'), raw_row (the raw text row as JSON; quarantined
-        rows only, null for a clean row),
+      - row_key (the key columns joined by '|') and raw_row (the raw text row as JSON): quarantined
+        rows only, null for a clean row;
         source_copies (how many identical raw rows collapsed into this one);
       - quarantine_reason: null for a clean row, else every reason the row breaks the contract.
     column spec keys: name, type (text|int|decimal|date|timestamp|bool), scale (decimal),
@@ -45,6 +45,8 @@ key_counts as (
     from typed
     where {% for key in key_columns %}{{ key }} is not null{{ ' and ' if not loop.last }}{% endfor %}
     group by {% for key in key_columns %}{{ key }}{{ ', ' if not loop.last }}{% endfor %}
+    -- only the keys of key twins: a small table to join back (a unique key gets null)
+    having count(*) > 1
 ),
 
 checked_locally as (
@@ -127,9 +129,10 @@ final as (
         {{ name }},
         {% endfor -%}
         '{{ table_name }}' as source_table,
-        {{ cs_row_key(key_columns, 'checked', raw=true) }} as row_key,
-        -- only a quarantined row needs its raw text (audit.quarantined_rows): building the JSON
-        -- of every clean row was a large share of the staging time and of the warehouse size
+        -- only a quarantined row needs its key and raw text (audit.quarantined_rows): building
+        -- them for every clean row was a large share of the staging time and warehouse size
+        case when quarantine_reason is not null
+            then {{ cs_row_key(key_columns, 'checked', raw=true) }} end as row_key,
         case when quarantine_reason is not null then {{ cs_json_object(names, 'raw__') }} end as raw_row,
         source_copies,
         quarantine_reason

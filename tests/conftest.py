@@ -11,3 +11,20 @@ import sys
 _main = sys.modules["__main__"]
 if getattr(_main, "__spec__", None) is None and not hasattr(_main, "__file__"):
     _main.__file__ = "<pytest-xdist worker>"
+
+# The longest modules first: pytest-xdist (`--dist loadfile`) hands out whole files in collection
+# order, so starting these at once keeps a long one from beginning after everything else.
+SLOW_FIRST = (
+    "tests/e2e/test_spark_parity.py",
+    "tests/e2e/test_metrics_oracle.py",
+    "tests/e2e/test_incremental.py",
+    "tests/orchestration/test_pipeline.py",
+)
+
+
+def pytest_collection_modifyitems(items: list) -> None:
+    def rank(item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        return SLOW_FIRST.index(path) if path in SLOW_FIRST else len(SLOW_FIRST)
+
+    items.sort(key=rank)

@@ -127,6 +127,9 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "+mart_revenue_retention",
             "--indirect-selection",
             "cautious",
+            # the dbt unit tests run once, in the oracle's build
+            "--exclude-resource-type",
+            "unit_test",
             "--vars",
             f"{{as_of_date: '{AS_OF}'}}",
         ],

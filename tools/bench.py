@@ -378,8 +378,8 @@ def write_report(results: dict) -> None:
         f"Machine: {m.get('cores')} cores ({m.get('cpu')}), {m.get('memory_gb')} GB RAM, "
         f"{m.get('os')}; Python {m.get('python')}, DuckDB {m.get('duckdb')} (threads and",
         "memory_limit per row).",
-        "The machine was **shared** with other jobs while measuring (load average at the start of",
-        "each full build in the last column): timings are noisy and pessimistic.",
+        "The last column is the load average at the start of each full build: a row measured while",
+        "other jobs shared the 2 cores (load well above 2) is noisy and pessimistic.",
         "",
         "| customers | raw rows | full build (`dbt run`) | peak RSS | floor | full / floor "
         "| 1-day incremental | incremental / full | recomputed from | DuckDB | measured | load |",

@@ -4,14 +4,9 @@
     passive 7-8, detractor 0-6), the CSAT flags (csat only: satisfied 4-5, dissatisfied 1-2),
     the invitation it names (sent_at, month, channel, survey_type) and the assignee of the ticket
     it names. -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy=cs_incremental_strategy(),
-    unique_key='response_id',
-    pre_hook="{{ cs_delete_recomputed('month', also_month_columns=['invitation_month'], ticket_column='ticket_id') }}",
-    on_schema_change='fail',
+{{ cs_incremental_recompute_config(
+    'response_id', 'month', also_month_columns=['invitation_month'], ticket_column='ticket_id'
 ) }}
--- depends_on: {{ ref('int_incremental_window_resolved') }}
 with
 
 as_of as (select * from {{ ref('int_as_of_date') }}),

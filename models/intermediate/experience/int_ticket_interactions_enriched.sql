@@ -2,14 +2,7 @@
 {#- Each agent contact with its month, its handle time (talk + hold + after-work seconds), the
     segment of the ticket's customer and the ticket's assignee. Interactions started after
     as_of_date are left out. -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy=cs_incremental_strategy(),
-    unique_key='interaction_id',
-    pre_hook="{{ cs_delete_recomputed('month', ticket_column='ticket_id') }}",
-    on_schema_change='fail',
-) }}
--- depends_on: {{ ref('int_incremental_window_resolved') }}
+{{ cs_incremental_recompute_config('interaction_id', 'month', ticket_column='ticket_id') }}
 with
 
 as_of as (select * from {{ ref('int_as_of_date') }}),

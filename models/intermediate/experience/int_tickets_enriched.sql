@@ -5,14 +5,7 @@
     (epoch seconds difference / 3600), the number of interactions started on or before
     as_of_date over the ticket's whole life, and first contact resolution: resolved, exactly one
     interaction and never reopened. -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy=cs_incremental_strategy(),
-    unique_key='ticket_id',
-    pre_hook="{{ cs_delete_recomputed('created_month') }}",
-    on_schema_change='fail',
-) }}
--- depends_on: {{ ref('int_incremental_window_resolved') }}
+{{ cs_incremental_recompute_config('ticket_id', 'created_month') }}
 with
 
 as_of as (select * from {{ ref('int_as_of_date') }}),

@@ -34,14 +34,7 @@
         ~ yellow_min ~ ', ' ~ green_min) }}
 {%- endif -%}
 {%- set weighted = components | selectattr('weight', '>', 0) | list -%}
-{{ config(
-    materialized='incremental',
-    incremental_strategy=cs_incremental_strategy(),
-    unique_key=['customer_id', 'month'],
-    pre_hook="{{ cs_delete_recomputed('month') }}",
-    on_schema_change='fail',
-) }}
--- depends_on: {{ ref('int_incremental_window_resolved') }}
+{{ cs_incremental_recompute_config(['customer_id', 'month'], 'month') }}
 with
 
 signals as (select * from {{ ref('int_customer_months_health_signals') }}),

@@ -4,14 +4,7 @@
     up to s(m) for usage; the 3 months m-2..m for tickets, e-mails and trainings; the 12 months
     m-11..m for invoices and referrals; point-in-time at e(m) for open tickets, overdue invoices
     and the latest survey answers. Scoring is in int_customer_months_health_scored. -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy=cs_incremental_strategy(),
-    unique_key=['customer_id', 'month'],
-    pre_hook="{{ cs_delete_recomputed('month') }}",
-    on_schema_change='fail',
-) }}
--- depends_on: {{ ref('int_incremental_window_resolved') }}
+{{ cs_incremental_recompute_config(['customer_id', 'month'], 'month') }}
 with
 
 months as (select * from {{ ref('int_months_spine') }}),

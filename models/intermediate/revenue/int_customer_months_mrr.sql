@@ -10,14 +10,7 @@
     first rounded through a double, which can be one cent off only next to a half cent; the
     exact decimal comparison 12 x cents - 0.06 <= sum < 12 x cents + 0.06 then corrects it.
     Amounts are >= 0 and rates > 0 by the raw contract, so half up is half away from zero. -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy=cs_incremental_strategy(),
-    unique_key=['customer_id', 'month'],
-    pre_hook="{{ cs_delete_recomputed('month') }}",
-    on_schema_change='fail',
-) }}
--- depends_on: {{ ref('int_incremental_window_resolved') }}
+{{ cs_incremental_recompute_config(['customer_id', 'month'], 'month') }}
 with
 
 months as (select * from {{ ref('int_months_spine') }}),

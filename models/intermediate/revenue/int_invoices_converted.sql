@@ -2,14 +2,7 @@
 {#- Invoices and credit notes in USD at the fx rate of their issue date, with the month they were
     issued in and whether they were paid on or before as_of_date. Credit notes keep their negative
     amounts. -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy=cs_incremental_strategy(),
-    unique_key='invoice_id',
-    pre_hook="{{ cs_delete_recomputed('issued_month') }}",
-    on_schema_change='fail',
-) }}
--- depends_on: {{ ref('int_incremental_window_resolved') }}
+{{ cs_incremental_recompute_config('invoice_id', 'issued_month') }}
 with
 
 as_of as (select * from {{ ref('int_as_of_date') }}),

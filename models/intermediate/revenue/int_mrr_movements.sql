@@ -3,14 +3,7 @@
     before the first spine month), cur = MRR in m. Active months come from int_customer_months_mrr;
     a churn row is the month after an active month that is followed by an inactive one, written
     only when that month is in the spine. new vs reactivation: active in some month before m. -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy=cs_incremental_strategy(),
-    unique_key=['customer_id', 'month'],
-    pre_hook="{{ cs_delete_recomputed('month') }}",
-    on_schema_change='fail',
-) }}
--- depends_on: {{ ref('int_incremental_window_resolved') }}
+{{ cs_incremental_recompute_config(['customer_id', 'month'], 'month') }}
 with
 
 months as (select * from {{ ref('int_months_spine') }}),

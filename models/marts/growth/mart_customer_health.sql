@@ -3,14 +3,7 @@
     (their weighted mean), the traffic-light band, the main risk factor and last month's band,
     with the signals a customer-success manager needs to see why. Scoring is documented in
     _growth__models.yml and computed in int_customer_months_health_scored. -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy=cs_incremental_strategy(),
-    unique_key=['customer_id', 'month'],
-    pre_hook="{{ cs_delete_recomputed('month') }}",
-    on_schema_change='fail',
-) }}
--- depends_on: {{ ref('int_incremental_window_resolved') }}
+{{ cs_incremental_recompute_config(['customer_id', 'month'], 'month') }}
 with
 
 scored as (select * from {{ ref('int_customer_months_health_scored') }}),

@@ -1,14 +1,7 @@
 {# grain: one row per customer per month where starting_mrr > 0 or ending_mrr > 0 #}
 {#- Public MRR movements per customer and month (metrics.md, Revenue), published from
     int_mrr_movements. -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy=cs_incremental_strategy(),
-    unique_key=['customer_id', 'month'],
-    pre_hook="{{ cs_delete_recomputed('month') }}",
-    on_schema_change='fail',
-) }}
--- depends_on: {{ ref('int_incremental_window_resolved') }}
+{{ cs_incremental_recompute_config(['customer_id', 'month'], 'month') }}
 with
 
 movements as (select * from {{ ref('int_mrr_movements') }}),

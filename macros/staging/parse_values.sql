@@ -40,7 +40,14 @@
     returned as a UTC timestamp without zone. -#}
 {% macro cs_parse_timestamp(column) -%}
     case
-        {# fast path for the usual `YYYY-MM-DDTHH:MM:SS[Z]` (UTC): a plain timestamp cast is
+        {# fast paths, as for ints and dates: text that is the canonical form of its value, either
+           `YYYY-MM-DD HH:MM:SS` (how DuckDB and Spark print a timestamp, e.g. read from Parquet)
+           or `YYYY-MM-DDTHH:MM:SSZ`, is cast directly, without a regular expression #}
+        when length({{ column }}) = 19
+            and cast(try_cast({{ column }} as timestamp) as string) = {{ column }}
+            then try_cast({{ column }} as timestamp)
+        {{ cs_parse_timestamp_iso_utc_fast_path(column) }}
+        {# the usual `YYYY-MM-DDTHH:MM:SS[Z]` (UTC) otherwise: a plain timestamp cast is
            several times cheaper than the zone-aware one and gives the same instant #}
         when {{ cs_regexp_full_match(
             'trim(' ~ column ~ ')',
@@ -53,6 +60,22 @@
         ) }}
             then {{ cs_utc_timestamp('trim(' ~ column ~ ')') }}
     end
+{%- endmacro %}
+
+{#- A `when ... then ...` branch for text exactly of the form `YYYY-MM-DDTHH:MM:SSZ` that is
+    the canonical text of its instant (so the full pattern would accept it too, with the same
+    value); none where the engine has no strict format parser (Spark: the pattern path). -#}
+{% macro cs_parse_timestamp_iso_utc_fast_path(column) -%}
+    {{ return(adapter.dispatch('cs_parse_timestamp_iso_utc_fast_path', 'customer_success')(column)) }}
+{%- endmacro %}
+
+{% macro default__cs_parse_timestamp_iso_utc_fast_path(column) -%}
+    when length({{ column }}) = 20
+            and strftime(try_strptime({{ column }}, '%Y-%m-%dT%H:%M:%SZ'), '%Y-%m-%dT%H:%M:%SZ') = {{ column }}
+            then try_strptime({{ column }}, '%Y-%m-%dT%H:%M:%SZ')
+{%- endmacro %}
+
+{% macro spark__cs_parse_timestamp_iso_utc_fast_path(column) -%}
 {%- endmacro %}
 
 {% macro cs_parse_bool(column) -%}

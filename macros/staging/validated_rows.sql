@@ -19,14 +19,48 @@ source as (
     select * from {{ source(source_name, table_name) }}
 ),
 
+{#- Exact duplicates share their key, so only rows whose typed key occurs more than once can
+    collapse or be key twins. Those keys are found through a hash of the typed key (a narrow
+    aggregate), and only their rows are grouped by every column; every other row is a distinct
+    row of its own (source_copies 1). A hash collision only sends a few more rows the exact way,
+    so the result is the same as grouping every row by all its columns, at a fraction of the
+    memory (that group by spilled tens of GB at 1M customers). -#}
+keyed as {{ cs_cte_not_materialized() }} (
+    select
+        source.*,
+        {{ cs_typed_key_hash(key_columns, columns) }} as key_hash
+    from source
+),
+
+repeated_key_hashes as (
+    select key_hash
+    from keyed
+    group by key_hash
+    having count(*) > 1
+),
+
 distinct_rows as (
     select
         {% for name in names -%}
-        {{ name }} as raw__{{ name }},
+        keyed.{{ name }} as raw__{{ name }},
         {% endfor -%}
-        count(*) as source_copies
-    from source
-    group by {% for name in names %}{{ name }}{{ ', ' if not loop.last }}{% endfor %}
+        1 as source_copies,
+        false as has_repeated_key
+    from keyed
+    left join repeated_key_hashes on keyed.key_hash = repeated_key_hashes.key_hash
+    where repeated_key_hashes.key_hash is null
+
+    union all
+
+    select
+        {% for name in names -%}
+        keyed.{{ name }} as raw__{{ name }},
+        {% endfor -%}
+        count(*) as source_copies,
+        true as has_repeated_key
+    from keyed
+    inner join repeated_key_hashes on keyed.key_hash = repeated_key_hashes.key_hash
+    group by {% for name in names %}keyed.{{ name }}{{ ', ' if not loop.last }}{% endfor %}
 ),
 
 typed as (
@@ -43,7 +77,8 @@ key_counts as (
         {% for key in key_columns %}{{ key }},{% endfor %}
         count(*) as rows_with_key
     from typed
-    where {% for key in key_columns %}{{ key }} is not null{{ ' and ' if not loop.last }}{% endfor %}
+    where has_repeated_key
+        and {% for key in key_columns %}{{ key }} is not null{{ ' and ' if not loop.last }}{% endfor %}
     group by {% for key in key_columns %}{{ key }}{{ ', ' if not loop.last }}{% endfor %}
     -- only the keys of key twins: a small table to join back (a unique key gets null)
     having count(*) > 1
@@ -141,6 +176,20 @@ final as (
 
 select * from final
 {% endmacro %}
+
+{#- A 64-bit hash of a row's typed key, read from the raw columns (named as in the contract). -#}
+{% macro cs_typed_key_hash(key_columns, columns) -%}
+    {%- set typed_keys = [] -%}
+    {%- for key in key_columns -%}
+        {%- for column in columns if column.name == key -%}
+            {%- do typed_keys.append(cs_parse_typed(column, key)) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- if typed_keys | length != key_columns | length -%}
+        {{ exceptions.raise_compiler_error('every key column (' ~ (key_columns | join(', ')) ~ ') needs a column spec') }}
+    {%- endif -%}
+    {{ cs_hash64(typed_keys) }}
+{%- endmacro %}
 
 {#- The typed value of one spec column, read from its raw text column. -#}
 {% macro cs_parse_typed(column, raw_column) -%}

@@ -13,8 +13,11 @@ files (same format, same Parquet column types), deterministically from ``--seed`
 * late rows dated ``late_days`` back (tickets with their interactions, responses, usage and
   engagement events that arrive a day late);
 * with ``inject_bad_rows``: a second, different row with the key of a ticket created 10 days
-  before D (both twins must be quarantined, including the one a build kept yesterday) and an
-  exact duplicate of a usage row of D (collapses into one row).
+  before D (both twins must be quarantined, including the one a build kept yesterday), the same
+  for a usage row of 40 days before D and for an engagement event of 40 days before D (its twin
+  dated N, so the twins lie in different months), a second row of a customer with usage 40 days
+  before D (the customer is quarantined, so its usage, events and tickets of every month now
+  miss their customer), and an exact duplicate of a usage row of D (collapses into one row).
 
 Pseudo-random choices are hashes of (seed, D, salt, key), so the result depends only on the
 input files and the arguments. Files are rewritten through DuckDB (read, union, replace).
@@ -493,10 +496,49 @@ class DayAppender:
             from picked where n <= {n_events + max(1, n_events // 20)}
         """)
 
-        # ---- bad rows: a late twin of a ticket kept yesterday, an exact duplicate usage row
+        # ---- bad rows: late twins of a ticket, a usage row, an event and a customer kept
+        # yesterday, an exact duplicate usage row
         twin_tickets = "select * from new_tickets where false"
         duplicate_usage = "select * from new_usage where false"
+        twin_usage = "select * from new_usage where false"
+        twin_events = "select * from new_events where false"
+        twin_customers = "select * from new_customers where false"
         if self.cfg.inject_bad_rows:
+            old = latest - timedelta(days=40)
+            twin_usage = f"""
+                select * replace (coalesce(active_users, 0) + 1 as active_users)
+                from t_product_usage
+                where usage_date = date '{old}'
+                    and customer_id in (
+                        select customer_id from t_product_usage where usage_date = date '{old}'
+                        group by customer_id having count(*) = 1)
+                order by customer_id desc limit 1
+            """
+            twin_events = f"""
+                select * replace (
+                    case when event_type = 'email_sent' then 'email_opened' else 'email_sent' end
+                        as event_type,
+                    {at} + interval 1 hour as occurred_at)
+                from t_engagement_events
+                where cast(occurred_at as date) = date '{old}'
+                    and event_id in (
+                        select event_id from t_engagement_events group by event_id
+                        having count(*) = 1)
+                order by event_id limit 1
+            """
+            twin_customers = f"""
+                select * replace (coalesce(customer_name, '') || ' (again)' as customer_name)
+                from clean_customers
+                where customer_id in (
+                    select customer_id from t_product_usage where usage_date = date '{old}')
+                -- the one with the fewest invoices: its rows must not push a table over the
+                -- quarantine share
+                order by (
+                    select count(*) from t_invoices
+                    where t_invoices.customer_id = clean_customers.customer_id
+                ), customer_id
+                limit 1
+            """
             twin_tickets = f"""
                 select * replace ('twin_' || coalesce(category, '') as category)
                 from t_tickets
@@ -512,15 +554,17 @@ class DayAppender:
             """
 
         additions = {
-            "customers": "select * from new_customers",
+            "customers": f"select * from new_customers union all ({twin_customers})",
             "subscriptions": new_subscriptions,
             "invoices": "select * from new_invoices",
             "tickets": f"select * from new_tickets union all ({twin_tickets})",
             "ticket_interactions": "select * from new_interactions",
             "survey_invitations": "select * from new_invitations",
             "survey_responses": "select * from new_responses",
-            "product_usage": f"select * from new_usage union all ({duplicate_usage})",
-            "engagement_events": "select * from new_events",
+            "product_usage": (
+                f"select * from new_usage union all ({duplicate_usage}) union all ({twin_usage})"
+            ),
+            "engagement_events": f"select * from new_events union all ({twin_events})",
         }
         updates = {
             "subscriptions": (

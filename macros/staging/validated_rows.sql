@@ -9,14 +9,29 @@
       required (null is a missing value), accepted (list), min, max, min_exclusive.
     checks: [{'when': <sql on typed columns>, 'reason': <text>}]
     references: [{'column', 'model' (a clean staging model) or 'self': true, 'to_column', 'table'}]
-    currency_column: a currency column whose amounts must be convertible to USD. -#}
-{% macro cs_validated_rows(source_name, table_name, columns, checks=[], references=[], currency_column=none) %}
+    currency_column: a currency column whose amounts must be convertible to USD.
+    incremental_bucket: a date or timestamp column (the row's event date). Given, the model is
+      incremental where tables can be updated in place (macros/staging/incremental_staging.sql):
+      an incremental run validates again only the rows of the keys with a raw row in a month (of
+      that column) whose raw rows changed, or whose references give another answer today. Such
+      a model also keeps raw_row_hash and local_reason of every row for that comparison. -#}
+{% macro cs_validated_rows(source_name, table_name, columns, checks=[], references=[], currency_column=none, incremental_bucket=none) %}
 {%- set key_columns = raw_contract()[table_name]['key'] -%}
 {%- set names = columns | map(attribute='name') | list -%}
+{%- if incremental_bucket is not none -%}
+    {%- do cs_incremental_staging_config(source_name, table_name, columns, references, currency_column, incremental_bucket) -%}
+{%- endif -%}
+{%- set recompute_keys = incremental_bucket is not none and is_incremental() %}
 with
 
-source as (
+source as {{ cs_cte_materialized() if recompute_keys }} (
     select * from {{ source(source_name, table_name) }}
+    {%- if recompute_keys %}
+    -- an incremental run validates again only the rows of the keys its pre-hook picked
+    where {{ cs_typed_key_hash(key_columns, columns) }} in (
+        select key_hash from {{ cs_recomputed_keys_relation() }}
+    )
+    {%- endif %}
 ),
 
 {#- Exact duplicates share their key, so only rows whose typed key occurs more than once can
@@ -108,54 +123,13 @@ checked_locally as (
         on {% for key in key_columns %}typed.{{ key }} = key_counts.{{ key }}{{ ' and ' if not loop.last }}{% endfor %}
 ),
 
-{% for reference in references -%}
-reference_{{ loop.index }} as (
-    select distinct {{ reference.to_column }} as referenced_key
-    {% if reference.get('self') -%}
-    from checked_locally
-    where local_reason is null
-    {%- else -%}
-    from {{ ref(reference.model) }}
-    {%- endif %}
-),
-
-{% endfor -%}
-{% if currency_column -%}
-convertible_currencies as (
-    select distinct currency as referenced_key from {{ ref('stg_billing__fx_rates') }}
-    union all
-    select 'USD' as referenced_key
-),
-
-{% endif -%}
+{{ cs_reference_sets(references, currency_column) }}
 checked as (
     select
         checked_locally.*,
-        nullif(concat_ws(
-            '; ',
-            checked_locally.local_reason,
-            {% for reference in references -%}
-            case when checked_locally.{{ reference.column }} is not null
-                    and reference_{{ loop.index }}.referenced_key is null
-                then '{{ reference.column }} ''' || checked_locally.{{ reference.column }}
-                    || ''' not found in {{ reference.table }}' end,
-            {% endfor -%}
-            {% if currency_column -%}
-            case when checked_locally.{{ currency_column }} is not null
-                    and convertible_currencies.referenced_key is null
-                then 'no fx rate for currency ''' || checked_locally.{{ currency_column }} || '''' end,
-            {% endif -%}
-            cast(null as string)
-        ), '') as quarantine_reason
+        {{ cs_quarantine_reason(references, currency_column, 'checked_locally') }} as quarantine_reason
     from checked_locally
-    {% for reference in references -%}
-    left join reference_{{ loop.index }}
-        on checked_locally.{{ reference.column }} = reference_{{ loop.index }}.referenced_key
-    {% endfor -%}
-    {% if currency_column -%}
-    left join convertible_currencies
-        on checked_locally.{{ currency_column }} = convertible_currencies.referenced_key
-    {% endif %}
+    {{ cs_reference_joins(references, currency_column, 'checked_locally') }}
 ),
 
 final as (
@@ -170,12 +144,24 @@ final as (
             then {{ cs_row_key(key_columns, 'checked', raw=true) }} end as row_key,
         case when quarantine_reason is not null then {{ cs_json_object(names, 'raw__') }} end as raw_row,
         source_copies,
+        {% if incremental_bucket is not none -%}
+        {{ cs_raw_row_hash(names, 'raw__') }} as raw_row_hash,
+        local_reason,
+        {% endif -%}
         quarantine_reason
     from checked
 )
 
 select * from final
 {% endmacro %}
+
+{#- A 64-bit hash of a row's raw text columns (named with `prefix`), in the order of the column
+    spec: the identity of a distinct raw row. -#}
+{% macro cs_raw_row_hash(names, prefix='') -%}
+    {%- set prefixed = [] -%}
+    {%- for name in names -%}{%- do prefixed.append(prefix ~ name) -%}{%- endfor -%}
+    {{ cs_hash64(prefixed) }}
+{%- endmacro %}
 
 {#- A 64-bit hash of a row's typed key, read from the raw columns (named as in the contract). -#}
 {% macro cs_typed_key_hash(key_columns, columns) -%}

@@ -6,15 +6,18 @@ Once per module (small data, ``dbt run`` only):
    and build it in full (the warehouse of "yesterday");
 2. ``--append-day --inject-bad-rows`` writes day N+1 into a copy of the raw files: new rows of every
    fact, subscription changes and cancellations, open invoices paid and open tickets resolved
-   today, late rows dated two days back, a late twin of a ticket kept yesterday (both twins
-   must be quarantined) and an exact duplicate usage row;
+   today, late rows dated two days back, late twins of a ticket, a usage row and an event kept
+   yesterday (both twins must be quarantined; the event's twin in another month), a second row
+   of a customer kept yesterday (the customer and, through the reference checks, its rows of
+   every month are quarantined) and an exact duplicate usage row;
 3. an incremental ``dbt run`` on a copy of yesterday's warehouse, compared with a full build of
    the same day N+1 data from scratch (``--full-refresh``; run in parallel with step 1 to save
    time).
 
-Every public mart, every incremental model and the audit relations must be identical (same
-rows, same values to the bit; doubles included), and the incremental run must really have
-been incremental (it recomputed only the last months).
+Every public mart, every incremental model, every staging validator and the audit relations
+must be identical (same rows, same values to the bit; doubles included), and the incremental
+run must really have been incremental (it recomputed only the last months, and the incremental
+validators kept most of yesterday's rows in place).
 """
 
 from __future__ import annotations
@@ -50,6 +53,30 @@ MARTS = (
     "mart_onboarding",
     "mart_customer_health",
     "mart_health_summary",
+)
+BASE_MODELS = (
+    "base_billing__customers",
+    "base_billing__plans",
+    "base_billing__subscriptions",
+    "base_billing__invoices",
+    "base_billing__fx_rates",
+    "base_billing__expenses",
+    "base_support__agents",
+    "base_support__tickets",
+    "base_support__ticket_interactions",
+    "base_surveys__survey_invitations",
+    "base_surveys__survey_responses",
+    "base_product__usage",
+    "base_product__engagement_events",
+)
+INCREMENTAL_VALIDATORS = (
+    "base_billing__invoices",
+    "base_support__tickets",
+    "base_support__ticket_interactions",
+    "base_surveys__survey_invitations",
+    "base_surveys__survey_responses",
+    "base_product__usage",
+    "base_product__engagement_events",
 )
 INCREMENTAL_MODELS = (
     "int_tickets_enriched",
@@ -131,6 +158,7 @@ def differences(builds: Builds, relation: str) -> tuple[int, int, int]:
     "relation",
     [f"marts.{m}" for m in MARTS]
     + [f"intermediate.{m}" for m in INCREMENTAL_MODELS]
+    + [f"staging.{m}" for m in BASE_MODELS]
     + ["audit.quarantined_rows", "audit.row_reconciliation"],
 )
 def test_incremental_build_equals_full_refresh(builds: Builds, relation: str) -> None:
@@ -190,3 +218,44 @@ def test_late_twin_quarantines_the_ticket_kept_yesterday(builds: Builds) -> None
         ).fetchone()[0]
     assert kept_yesterday >= 1, "the twin must hit a ticket the build kept yesterday"
     assert kept_now == 0
+
+
+@pytest.mark.parametrize("validator", INCREMENTAL_VALIDATORS)
+def test_incremental_validators_kept_most_rows_in_place(builds: Builds, validator: str) -> None:
+    """DuckDB appends inserted rows after the existing ones and never reuses a deleted row's
+    rowid, so the rows with a rowid below yesterday's row count were never touched today."""
+    with duckdb.connect(str(builds.yesterday), read_only=True) as con:
+        (yesterday_rows,) = con.execute(f"select count(*) from staging.{validator}").fetchone()
+    with duckdb.connect(str(builds.incremental), read_only=True) as con:
+        (kept,) = con.execute(
+            f"select count(*) from staging.{validator} where rowid < ?", [yesterday_rows]
+        ).fetchone()
+        relations = con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_name like '%recomputed_keys'"
+        ).fetchone()[0]
+    assert kept >= 0.5 * yesterday_rows, f"{validator}: only {kept} of {yesterday_rows} kept"
+    assert relations == 0, "the helper tables of the keys validated again must be dropped"
+
+
+def test_late_twins_and_quarantined_customer_reach_every_month(builds: Builds) -> None:
+    with duckdb.connect(str(builds.incremental), read_only=True) as con:
+        twin_reasons = dict(
+            con.execute(
+                "select source_table, count(*) from audit.quarantined_rows "
+                "where reason like '%appears in 2 different rows%' group by source_table"
+            ).fetchall()
+        )
+        (customer_id,) = con.execute(
+            "select customer_id from staging.base_billing__customers "
+            "where quarantine_reason like '%appears in 2 different rows%' limit 1"
+        ).fetchone()
+        months = con.execute(
+            "select count(distinct date_trunc('month', usage_date)) "
+            "from staging.base_product__usage where customer_id = ? "
+            "and quarantine_reason like '%not found in customers%'",
+            [customer_id],
+        ).fetchone()[0]
+    for table in ("tickets", "product_usage", "engagement_events", "customers"):
+        assert twin_reasons.get(table, 0) >= 2, f"{table}: both twins must be quarantined"
+    assert months >= 2, "the quarantined customer's usage of past months must be quarantined too"

@@ -33,4 +33,5 @@
          'to_column': 'subscription_id', 'table': 'subscriptions'},
     ],
     currency_column='currency',
+    incremental_bucket='issued_at',
 ) }}

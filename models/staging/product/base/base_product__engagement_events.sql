@@ -14,4 +14,5 @@
         {'column': 'customer_id', 'model': 'stg_billing__customers', 'to_column': 'customer_id',
          'table': 'customers'},
     ],
+    incremental_bucket='occurred_at',
 ) }}

@@ -13,4 +13,5 @@
         {'column': 'customer_id', 'model': 'stg_billing__customers', 'to_column': 'customer_id',
          'table': 'customers'},
     ],
+    incremental_bucket='usage_date',
 ) }}

@@ -19,4 +19,5 @@
         {'column': 'agent_id', 'model': 'stg_support__agents', 'to_column': 'agent_id',
          'table': 'agents'},
     ],
+    incremental_bucket='started_at',
 ) }}

@@ -29,4 +29,5 @@
         {'column': 'assignee_agent_id', 'model': 'stg_support__agents', 'to_column': 'agent_id',
          'table': 'agents'},
     ],
+    incremental_bucket='created_at',
 ) }}

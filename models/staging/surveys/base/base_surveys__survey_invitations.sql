@@ -18,4 +18,5 @@
         {'column': 'ticket_id', 'model': 'stg_support__tickets', 'to_column': 'ticket_id',
          'table': 'tickets'},
     ],
+    incremental_bucket='sent_at',
 ) }}

@@ -28,4 +28,5 @@
         {'column': 'ticket_id', 'model': 'stg_support__tickets', 'to_column': 'ticket_id',
          'table': 'tickets'},
     ],
+    incremental_bucket='responded_at',
 ) }}

@@ -1,0 +1,168 @@
+{#- Incremental runs of a validator (cs_validated_rows with incremental_bucket).
+
+    The raw files are full exports, and the bad-row rules are global (a late twin quarantines a
+    row kept yesterday; references are checked against today's clean parents), so an incremental
+    run must find exactly which stored rows could come out differently today. Its pre-hooks:
+
+    1. compare, month by month of the bucket column, the raw rows with the rows the table was
+       built from: row count and the sum of the raw rows' 64-bit hashes (raw_row_hash, stored
+       per distinct row with its source_copies). A month that differs has changed;
+    2. check every stored row's references again against today's parents: a row whose
+       quarantine reason would come out differently has flipped;
+    3. the keys to validate again: the keys (hash of the typed key) of the raw and the stored
+       rows of the changed months and of the flipped rows, written to <model>__recomputed_keys;
+    4. delete the stored rows of those keys.
+
+    The model then validates every raw row of those keys, in whatever month it lies, so exact
+    duplicates and key twins are judged among all rows of the key, and inserts them (append).
+    A key outside that set has the same raw rows as yesterday (all its rows lie in unchanged
+    months) and the same reference answers, so its stored rows stand. A hash collision only
+    makes a key be validated again without need. The helper table is dropped by the post-hook. -#}
+
+{#- The config of an incremental validator; tables that cannot be updated in place (Spark) stay
+    tables rebuilt in full. -#}
+{% macro cs_incremental_staging_config(source_name, table_name, columns, references, currency_column, bucket_column) %}
+    {%- for reference in references if reference.get('self') -%}
+        {{ exceptions.raise_compiler_error(table_name ~ ': an incremental validator cannot check a reference to its own table') }}
+    {%- endfor -%}
+    {%- if (columns | selectattr('name', 'equalto', bucket_column) | list | length) != 1 -%}
+        {{ exceptions.raise_compiler_error(table_name ~ ': incremental_bucket ' ~ bucket_column ~ ' is not one of its columns') }}
+    {%- endif -%}
+    {%- if not cs_updates_in_place() -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set args = {'source_name': source_name, 'table_name': table_name, 'columns': columns,
+                    'references': references, 'bucket_column': bucket_column} -%}
+    {%- if currency_column -%}
+        {%- do args.update({'currency_column': currency_column}) -%}
+    {%- endif -%}
+    {#- on_schema_change: a table built before incremental staging lacks raw_row_hash and
+        local_reason; its first incremental run validates every key again and adds them -#}
+    {%- do config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='append_new_columns',
+        pre_hook=[
+            '{{ cs_staging_pick_recomputed_keys(' ~ tojson(args) ~ ') }}',
+            '{{ cs_staging_delete_recomputed(' ~ tojson(args) ~ ') }}',
+        ],
+        post_hook='drop table if exists {{ cs_recomputed_keys_relation() }}',
+    ) -%}
+{% endmacro %}
+
+{#- The helper table of the keys an incremental run validates again. -#}
+{% macro cs_recomputed_keys_relation() -%}
+    {{ this.incorporate(path={'identifier': this.identifier ~ '__recomputed_keys'}) }}
+{%- endmacro %}
+
+{#- A month bucket of a date or timestamp expression; a missing or unparseable date has the
+    bucket 0001-01-01. -#}
+{% macro cs_month_bucket(expression) -%}
+    coalesce(cast({{ dbt.date_trunc('month', expression) }} as date), cast('0001-01-01' as date))
+{%- endmacro %}
+
+{#- pre-hook 1: steps 1-3 of the header. -#}
+{% macro cs_staging_pick_recomputed_keys(args) %}
+    {%- if not is_incremental() -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set columns = args.columns -%}
+    {%- set names = columns | map(attribute='name') | list -%}
+    {%- set key_columns = raw_contract()[args.table_name]['key'] -%}
+    {%- set bucket_spec = (columns | selectattr('name', 'equalto', args.bucket_column) | first) -%}
+    {%- set currency_column = args.get('currency_column') -%}
+    {%- set stored_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
+    {%- set built_before = 'raw_row_hash' not in stored_columns or 'local_reason' not in stored_columns -%}
+    {%- set raw_bucket = cs_month_bucket(cs_parse_typed(bucket_spec, bucket_spec.name)) -%}
+    {%- set stored_bucket = cs_month_bucket('stored.' ~ bucket_spec.name) -%}
+    {%- set stored_keys = [] -%}
+    {%- for key in key_columns -%}{%- do stored_keys.append('stored.' ~ key) -%}{%- endfor %}
+    create or replace table {{ cs_recomputed_keys_relation() }} as
+    {% if built_before -%}
+    -- the table was built before incremental staging: every key is validated again
+    select {{ cs_typed_key_hash(key_columns, columns) }} as key_hash
+    from {{ source(args.source_name, args.table_name) }}
+    union
+    select {{ cs_hash64(key_columns) }} as key_hash
+    from {{ this }}
+    {%- else -%}
+    with
+
+    source as (
+        select * from {{ source(args.source_name, args.table_name) }}
+    ),
+
+    stored as (
+        select * from {{ this }}
+    ),
+
+    {{ cs_reference_sets(args.references, currency_column) }}
+    raw_months as (
+        select
+            {{ raw_bucket }} as bucket,
+            count(*) as row_count,
+            sum(cast({{ cs_raw_row_hash(names) }} as hugeint)) as row_hash_sum
+        from source
+        group by 1
+    ),
+
+    stored_months as (
+        select
+            {{ stored_bucket }} as bucket,
+            sum(stored.source_copies) as row_count,
+            sum(cast(stored.raw_row_hash as hugeint) * stored.source_copies) as row_hash_sum
+        from stored
+        group by 1
+    ),
+
+    changed_months as (
+        select coalesce(raw_months.bucket, stored_months.bucket) as bucket
+        from raw_months
+        full outer join stored_months on raw_months.bucket = stored_months.bucket
+        where raw_months.row_count is distinct from stored_months.row_count
+            or raw_months.row_hash_sum is distinct from stored_months.row_hash_sum
+    ),
+
+    raw_keys_of_changed_months as (
+        select {{ cs_typed_key_hash(key_columns, columns) }} as key_hash
+        from source
+        where {{ raw_bucket }} in (select changed_months.bucket from changed_months)
+    ),
+
+    stored_keys_of_changed_months as (
+        select {{ cs_hash64(stored_keys) }} as key_hash
+        from stored
+        where {{ stored_bucket }} in (select changed_months.bucket from changed_months)
+    ),
+
+    flipped_keys as (
+        select {{ cs_hash64(stored_keys) }} as key_hash
+        from stored
+        {{ cs_reference_joins(args.references, currency_column, 'stored') }}
+        where {{ cs_quarantine_reason(args.references, currency_column, 'stored') }}
+            is distinct from stored.quarantine_reason
+    ),
+
+    recomputed_keys as (
+        select key_hash from raw_keys_of_changed_months
+        union
+        select key_hash from stored_keys_of_changed_months
+        union
+        select key_hash from flipped_keys
+    )
+
+    select * from recomputed_keys
+    {%- endif %}
+{% endmacro %}
+
+{#- pre-hook 2: step 4 of the header. -#}
+{% macro cs_staging_delete_recomputed(args) %}
+    {%- if not is_incremental() -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set key_columns = raw_contract()[args.table_name]['key'] %}
+    delete from {{ this }}
+    where {{ cs_hash64(key_columns) }} in (
+        select recomputed.key_hash from {{ cs_recomputed_keys_relation() }} as recomputed
+    )
+{% endmacro %}

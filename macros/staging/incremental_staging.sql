@@ -88,11 +88,12 @@
     {%- else -%}
     with
 
-    source as (
+    {#- read where needed, not held in memory for their several readers #}
+    source as {{ cs_cte_not_materialized() }} (
         select * from {{ source(args.source_name, args.table_name) }}
     ),
 
-    stored as (
+    stored as {{ cs_cte_not_materialized() }} (
         select * from {{ this }}
     ),
 
@@ -139,8 +140,14 @@
         select {{ cs_hash64(stored_keys) }} as key_hash
         from stored
         {{ cs_reference_joins(args.references, currency_column, 'stored') }}
-        where {{ cs_quarantine_reason(args.references, currency_column, 'stored') }}
-            is distinct from stored.quarantine_reason
+        where case
+            {#- a clean row (no local reason either) flips when a reference is missing now; only
+                the few quarantined rows need their reason text built again #}
+            when stored.quarantine_reason is null
+                then {{ cs_reference_missing(args.references, currency_column, 'stored') }}
+            else {{ cs_quarantine_reason(args.references, currency_column, 'stored') }}
+                is distinct from stored.quarantine_reason
+        end
     ),
 
     recomputed_keys as (

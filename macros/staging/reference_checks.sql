@@ -59,3 +59,16 @@ convertible_currencies as (
             cast(null as string)
         ), '')
 {%- endmacro %}
+
+{#- true when `relation` breaks any of its references (joined by cs_reference_joins). -#}
+{% macro cs_reference_missing(references, currency_column, relation) -%}
+    (
+        false
+        {% for reference in references -%}
+        or ({{ relation }}.{{ reference.column }} is not null and reference_{{ loop.index }}.referenced_key is null)
+        {% endfor -%}
+        {% if currency_column -%}
+        or ({{ relation }}.{{ currency_column }} is not null and convertible_currencies.referenced_key is null)
+        {% endif -%}
+    )
+{%- endmacro %}

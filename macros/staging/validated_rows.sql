@@ -54,7 +54,10 @@ repeated_key_hashes as (
     having count(*) > 1
 ),
 
-distinct_rows as (
+{#- inlined into each reader (typed feeds both the key counts and the checks): DuckDB would
+    otherwise hold every row of these CTEs in memory, which spilled tens of GB at 1M customers;
+    the key counts read only the few rows of repeated keys again -#}
+distinct_rows as {{ cs_cte_not_materialized() }} (
     select
         {% for name in names -%}
         keyed.{{ name }} as raw__{{ name }},
@@ -78,7 +81,7 @@ distinct_rows as (
     group by {% for name in names %}keyed.{{ name }}{{ ', ' if not loop.last }}{% endfor %}
 ),
 
-typed as (
+typed as {{ cs_cte_not_materialized() }} (
     select
         {% for column in columns -%}
         {{ cs_parse_typed(column, 'raw__' ~ column.name) }} as {{ column.name }},

@@ -54,21 +54,6 @@ MARTS = (
     "mart_customer_health",
     "mart_health_summary",
 )
-BASE_MODELS = (
-    "base_billing__customers",
-    "base_billing__plans",
-    "base_billing__subscriptions",
-    "base_billing__invoices",
-    "base_billing__fx_rates",
-    "base_billing__expenses",
-    "base_support__agents",
-    "base_support__tickets",
-    "base_support__ticket_interactions",
-    "base_surveys__survey_invitations",
-    "base_surveys__survey_responses",
-    "base_product__usage",
-    "base_product__engagement_events",
-)
 INCREMENTAL_VALIDATORS = (
     "base_billing__invoices",
     "base_support__tickets",
@@ -77,6 +62,15 @@ INCREMENTAL_VALIDATORS = (
     "base_surveys__survey_responses",
     "base_product__usage",
     "base_product__engagement_events",
+)
+# the validators of the small tables are rebuilt in full on every run
+BASE_MODELS = INCREMENTAL_VALIDATORS + (
+    "base_billing__customers",
+    "base_billing__plans",
+    "base_billing__subscriptions",
+    "base_billing__fx_rates",
+    "base_billing__expenses",
+    "base_support__agents",
 )
 INCREMENTAL_MODELS = (
     "int_tickets_enriched",

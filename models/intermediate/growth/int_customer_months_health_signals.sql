@@ -8,10 +8,12 @@
 with
 
 months as (select * from {{ ref('int_months_spine') }}),
-customer_months as (select * from {{ ref('int_customer_months_mrr') }}),
+{#- read again by each reader: DuckDB would hold these whole tables in memory for their two
+    readers (200M+ usage rows at 1M customers) #}
+customer_months as {{ cs_cte_not_materialized() }} (select * from {{ ref('int_customer_months_mrr') }}),
 customers as (select * from {{ ref('stg_billing__customers') }}),
 subscriptions as (select * from {{ ref('stg_billing__subscriptions') }}),
-usage as (select * from {{ ref('stg_product__usage') }}),
+usage as {{ cs_cte_not_materialized() }} (select * from {{ ref('stg_product__usage') }}),
 tickets as (select * from {{ ref('int_tickets_enriched') }}),
 survey_responses as (select * from {{ ref('int_survey_responses_scored') }}),
 invoices as (select * from {{ ref('int_invoices_converted') }}),

@@ -4,19 +4,21 @@
     row kept yesterday; references are checked against today's clean parents), so an incremental
     run must find exactly which stored rows could come out differently today. Its pre-hooks:
 
-    1. compare, month by month of the bucket column, the raw rows with the rows the table was
+    1. compare, day by day of the bucket column, the raw rows with the rows the table was
        built from: row count and the sum of the raw rows' 64-bit hashes (raw_row_hash, stored
-       per distinct row with its source_copies). A month that differs has changed;
+       per distinct row with its source_copies). A day that differs has changed (days, not
+       months: a day's new and late rows then send only those days' keys to be validated
+       again, not a whole month of them);
     2. check every stored row's references again against today's parents: a row whose
        quarantine reason would come out differently has flipped;
     3. the keys to validate again: the keys (hash of the typed key) of the raw and the stored
-       rows of the changed months and of the flipped rows, written to <model>__recomputed_keys;
+       rows of the changed days and of the flipped rows, written to <model>__recomputed_keys;
     4. delete the stored rows of those keys.
 
-    The model then validates every raw row of those keys, in whatever month it lies, so exact
+    The model then validates every raw row of those keys, in whatever day it lies, so exact
     duplicates and key twins are judged among all rows of the key, and inserts them (append).
     A key outside that set has the same raw rows as yesterday (all its rows lie in unchanged
-    months) and the same reference answers, so its stored rows stand. A hash collision only
+    days) and the same reference answers, so its stored rows stand. A hash collision only
     makes a key be validated again without need. The helper table is dropped by the post-hook. -#}
 
 {#- The config of an incremental validator; tables that cannot be updated in place (Spark) stay
@@ -55,10 +57,10 @@
     {{ this.incorporate(path={'identifier': this.identifier ~ '__recomputed_keys'}) }}
 {%- endmacro %}
 
-{#- A month bucket of a date or timestamp expression; a missing or unparseable date has the
-    bucket 0001-01-01. -#}
-{% macro cs_month_bucket(expression) -%}
-    coalesce(cast({{ dbt.date_trunc('month', expression) }} as date), cast('0001-01-01' as date))
+{#- The day bucket of a date or timestamp expression (timestamps are UTC); a missing or
+    unparseable date has the bucket 0001-01-01. -#}
+{% macro cs_day_bucket(expression) -%}
+    coalesce(cast({{ expression }} as date), cast('0001-01-01' as date))
 {%- endmacro %}
 
 {#- pre-hook 1: steps 1-3 of the header. -#}
@@ -73,8 +75,8 @@
     {%- set currency_column = args.get('currency_column') -%}
     {%- set stored_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
     {%- set built_before = 'raw_row_hash' not in stored_columns or 'local_reason' not in stored_columns -%}
-    {%- set raw_bucket = cs_month_bucket(cs_parse_typed(bucket_spec, bucket_spec.name)) -%}
-    {%- set stored_bucket = cs_month_bucket('stored.' ~ bucket_spec.name) -%}
+    {%- set raw_bucket = cs_day_bucket(cs_parse_typed(bucket_spec, bucket_spec.name)) -%}
+    {%- set stored_bucket = cs_day_bucket('stored.' ~ bucket_spec.name) -%}
     {%- set stored_keys = [] -%}
     {%- for key in key_columns -%}{%- do stored_keys.append('stored.' ~ key) -%}{%- endfor %}
     create or replace table {{ cs_recomputed_keys_relation() }} as
@@ -98,7 +100,7 @@
     ),
 
     {{ cs_reference_sets(args.references, currency_column) }}
-    raw_months as (
+    raw_days as (
         select
             {{ raw_bucket }} as bucket,
             count(*) as row_count,
@@ -107,7 +109,7 @@
         group by 1
     ),
 
-    stored_months as (
+    stored_days as (
         select
             {{ stored_bucket }} as bucket,
             sum(stored.source_copies) as row_count,
@@ -116,24 +118,24 @@
         group by 1
     ),
 
-    changed_months as (
-        select coalesce(raw_months.bucket, stored_months.bucket) as bucket
-        from raw_months
-        full outer join stored_months on raw_months.bucket = stored_months.bucket
-        where raw_months.row_count is distinct from stored_months.row_count
-            or raw_months.row_hash_sum is distinct from stored_months.row_hash_sum
+    changed_days as (
+        select coalesce(raw_days.bucket, stored_days.bucket) as bucket
+        from raw_days
+        full outer join stored_days on raw_days.bucket = stored_days.bucket
+        where raw_days.row_count is distinct from stored_days.row_count
+            or raw_days.row_hash_sum is distinct from stored_days.row_hash_sum
     ),
 
-    raw_keys_of_changed_months as (
+    raw_keys_of_changed_days as (
         select {{ cs_typed_key_hash(key_columns, columns) }} as key_hash
         from source
-        where {{ raw_bucket }} in (select changed_months.bucket from changed_months)
+        where {{ raw_bucket }} in (select changed_days.bucket from changed_days)
     ),
 
-    stored_keys_of_changed_months as (
+    stored_keys_of_changed_days as (
         select {{ cs_hash64(stored_keys) }} as key_hash
         from stored
-        where {{ stored_bucket }} in (select changed_months.bucket from changed_months)
+        where {{ stored_bucket }} in (select changed_days.bucket from changed_days)
     ),
 
     flipped_keys as (
@@ -151,9 +153,9 @@
     ),
 
     recomputed_keys as (
-        select key_hash from raw_keys_of_changed_months
+        select key_hash from raw_keys_of_changed_days
         union
-        select key_hash from stored_keys_of_changed_months
+        select key_hash from stored_keys_of_changed_days
         union
         select key_hash from flipped_keys
     )

@@ -1,5 +1,5 @@
 {#- Spark variant of cs_incremental_strategy() (dispatched from
-    macros/incremental/cs_incremental_strategy.sql; DuckDB: delete+insert). Plain Parquet tables
+    macros/incremental/cs_incremental_strategy.sql; DuckDB: append after the delete pre-hook). Plain Parquet tables
     take insert_overwrite: the model is partitioned by month (partition_by) and each run
     overwrites only the partitions it selects (dbt-spark sets partitionOverwriteMode=dynamic).
     merge needs Delta or Iceberg (file_format delta/iceberg on a real cluster, docs/spark.md). -#}

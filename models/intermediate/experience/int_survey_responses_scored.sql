@@ -67,3 +67,4 @@ final as (
 )
 
 select * from final
+{{ cs_recomputed_order('month') }}

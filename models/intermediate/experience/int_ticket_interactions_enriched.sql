@@ -49,3 +49,4 @@ final as (
 )
 
 select * from final
+{{ cs_recomputed_order('month') }}

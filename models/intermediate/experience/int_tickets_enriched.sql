@@ -78,3 +78,4 @@ final as (
 )
 
 select * from final
+{{ cs_recomputed_order('created_month') }}

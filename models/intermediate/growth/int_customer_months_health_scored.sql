@@ -183,3 +183,4 @@ final as (
 )
 
 select * from final
+{{ cs_recomputed_order('month') }}

@@ -314,3 +314,4 @@ final as (
 )
 
 select * from final
+{{ cs_recomputed_order('month') }}

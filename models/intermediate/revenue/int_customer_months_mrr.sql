@@ -94,3 +94,4 @@ final as (
 )
 
 select * from final
+{{ cs_recomputed_order('month') }}

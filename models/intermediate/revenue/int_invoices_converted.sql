@@ -40,3 +40,4 @@ converted as (
 )
 
 select * from converted
+{{ cs_recomputed_order('issued_month') }}

@@ -107,3 +107,4 @@ final as (
 )
 
 select * from final
+{{ cs_recomputed_order('month') }}

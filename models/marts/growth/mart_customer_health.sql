@@ -42,3 +42,4 @@ final as (
 )
 
 select * from final
+{{ cs_recomputed_order('month') }}

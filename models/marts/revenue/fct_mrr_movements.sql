@@ -24,3 +24,4 @@ final as (
 )
 
 select * from final
+{{ cs_recomputed_order('month') }}

@@ -1,7 +1,8 @@
 {#- Spark variant of cs_incremental_strategy() (dispatched from
-    macros/incremental/cs_incremental_strategy.sql; DuckDB: append after the delete pre-hook). Plain Parquet tables
-    take insert_overwrite: the model is partitioned by month (partition_by) and each run
-    overwrites only the partitions it selects (dbt-spark sets partitionOverwriteMode=dynamic).
+    macros/incremental/cs_incremental_strategy.sql; DuckDB: append after the delete pre-hook).
+    Plain Parquet tables take insert_overwrite: the model is partitioned by month (partition_by)
+    and each run overwrites only the partitions it selects (dbt-spark sets
+    partitionOverwriteMode=dynamic).
     merge needs Delta or Iceberg (file_format delta/iceberg on a real cluster, docs/spark.md). -#}
 {% macro spark__cs_incremental_strategy() %}
     {%- if config.get('file_format', 'parquet') in ('delta', 'iceberg', 'hudi') -%}

@@ -8,7 +8,9 @@
        built from: row count and the sum of the raw rows' 64-bit hashes (raw_row_hash, stored
        per distinct row with its source_copies). A day that differs has changed (days, not
        months: a day's new and late rows then send only those days' keys to be validated
-       again, not a whole month of them);
+       again, not a whole month of them). A raw row's day is read off the first ten characters
+       of its text (cs_raw_day_bucket: parsing every raw timestamp cost more than the rest of
+       the comparison), a stored row's from its typed value; the two agree for ISO text;
     2. check every stored row's references again against today's parents: a row whose
        quarantine reason would come out differently has flipped;
     3. the keys to validate again: the keys (hash of the typed key) of the raw and the stored
@@ -19,7 +21,13 @@
     duplicates and key twins are judged among all rows of the key, and inserts them (append).
     A key outside that set has the same raw rows as yesterday (all its rows lie in unchanged
     days) and the same reference answers, so its stored rows stand. A hash collision only
-    makes a key be validated again without need. The helper table is dropped by the post-hook. -#}
+    makes a key be validated again without need. The helper table is dropped by the post-hook.
+
+    Why any bucket of a raw row works, even where the raw and the stored side disagree (a text
+    with a zone offset, whose UTC day is another one): a day whose raw and stored multisets are
+    equal holds the same raw rows on both sides, so a key whose raw rows today and stored rows
+    all lie in unchanged days has exactly yesterday's raw rows. A disagreeing row only makes its
+    two days count as changed on every run (more keys validated again, the same result). -#}
 
 {#- The config of an incremental validator; tables that cannot be updated in place (Spark) stay
     tables rebuilt in full. -#}
@@ -63,6 +71,12 @@
     coalesce(cast({{ expression }} as date), cast('0001-01-01' as date))
 {%- endmacro %}
 
+{#- The day bucket of a raw text value: the date its first ten characters spell (2025-03-04 of
+    '2025-03-04T10:15:00Z'), without parsing the rest of the value. -#}
+{% macro cs_raw_day_bucket(raw_column) -%}
+    {{ cs_day_bucket('try_cast(left(' ~ raw_column ~ ', 10) as date)') }}
+{%- endmacro %}
+
 {#- pre-hook 1: steps 1-3 of the header. -#}
 {% macro cs_staging_pick_recomputed_keys(args) %}
     {%- if not is_incremental() -%}
@@ -75,7 +89,7 @@
     {%- set currency_column = args.get('currency_column') -%}
     {%- set stored_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
     {%- set built_before = 'raw_row_hash' not in stored_columns or 'local_reason' not in stored_columns -%}
-    {%- set raw_bucket = cs_day_bucket(cs_parse_typed(bucket_spec, bucket_spec.name)) -%}
+    {%- set raw_bucket = cs_raw_day_bucket(bucket_spec.name) -%}
     {%- set stored_bucket = cs_day_bucket('stored.' ~ bucket_spec.name) -%}
     {%- set stored_keys = [] -%}
     {%- for key in key_columns -%}{%- do stored_keys.append('stored.' ~ key) -%}{%- endfor %}

@@ -10,7 +10,8 @@
        months: a day's new and late rows then send only those days' keys to be validated
        again, not a whole month of them). A raw row's day is the engine's plain cast of its
        text (cs_raw_day_bucket: the full parse of every raw timestamp cost more than the rest
-       of the comparison), a stored row's its typed value's; the two agree for ISO text;
+       of the comparison), a stored row's day that of its typed value; the two agree for ISO
+       text;
     2. check every stored row's references again against today's parents: a row whose
        quarantine reason would come out differently has flipped;
     3. the keys to validate again: the keys (hash of the typed key) of the raw and the stored

@@ -103,16 +103,16 @@ NOTES = """## What the profile showed and what was changed
 - Why one day still costs about half a full build, measured at 1M (thread-seconds of 2
   threads; a day is 0.3% of the raw rows):
   - the raw files are full exports, so every run reads and hashes every raw row and every
-    stored row to find what changed: the seven validators' pre-hooks take ~70 s, the usage
-    table's alone 20 s (hashing its 204M raw rows takes 1.7 s on its own; the rest is grouping
+    stored row to find what changed: the seven validators' pre-hooks take ~54 s, the usage
+    table's alone 16 s (hashing its 204M raw rows takes 1.7 s on its own; the rest is grouping
     the stored rows per day, the reference re-check and the key sets);
   - the window of the month-level models goes back to the earliest month whose clean rows
     changed: one open February invoice paid on the new day sends the customer × month models
     back five months (`recomputed from` 2025-02-01), so `int_customer_months_health_signals`
-    recomputes 6 of 30 months (29 s). A window per model, from only the sources it reads and
+    recomputes 6 of 30 months (29-42 s). A window per model, from only the sources it reads and
     with payments bucketed by their payment month, is the next step;
   - the small validators, customer-level models and month × segment marts are rebuilt in
-    full, and `int_source_months_fingerprinted` hashes every clean row (8 s);
+    full, and `int_source_months_fingerprinted` hashes every clean row (8-9 s);
   - dbt's fixed cost (start-up, 67 models, hooks) is 10-20 s whatever the data: at 100k, 5% of
     the full build is under 2 s, so that target cannot be met through dbt at that size.
 - Check the load column: a row measured while other sessions shared the 2 cores (load average

@@ -14,7 +14,7 @@ For each size (customers):
    full build's warehouse; wall time and the month it recomputed from.
 
 Results are merged into ``docs/benchmarks.json`` (one entry per size, so sizes can be run
-separately) and ``docs/benchmarks.md`` is rewritten from it.
+separately); the generated block of ``docs/benchmarks.md`` is rewritten from it.
 """
 
 from __future__ import annotations
@@ -44,81 +44,8 @@ RESULTS = DOCS / "benchmarks.json"
 REPORT = DOCS / "benchmarks.md"
 DBT = Path(sys.executable).with_name("dbt")
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
-NOTES = """## What the profile showed and what was changed
-
-- Staging dominates every build: each `base_*` model validates every raw row (exact-duplicate
-  collapse, key counts, typed parsing with format checks, reference checks), and
-  `base_product__usage` holds 75% of the raw rows. Changes, each checked to give the same rows
-  (every staging relation compared with `except all` both ways at 100k, the bad-row and
-  incremental tests):
-  - the raw row's JSON (`raw_row`) and `row_key` are built only for quarantined rows;
-  - ints, dates and timestamps already in canonical form (`2025-03-04`,
-    `2025-03-04 10:15:00` as Parquet gives them, `2025-03-04T10:15:00Z`) are cast without the
-    per-value regular expression; only other text takes it;
-  - the exact-duplicate collapse no longer groups every row by all its columns: exact
-    duplicates share their key, so only rows whose typed key occurs more than once (found by a
-    64-bit hash of the key) are grouped; a hash collision only sends a few more rows that way;
-  - the key counts keep only the keys of twins (`having count(*) > 1`);
-  - DuckDB materializes a CTE that is read twice: the validator's typed rows (read by the key
-    counts and by the checks) were held in memory whole, which spilled 20+ GB at 1M
-    customers. They are now inlined (`as not materialized`); the key counts read only the rows
-    of repeated keys again;
-  - the `stg_` models are views over their validator instead of a second copy of the clean rows.
-  Staging at 100k went from 84.8 s to 33.2 s (idle machine), peak RSS from 4.6 to 3.3 GB.
-- A bug found at 1M: dbt-duckdb runs every `settings` entry again on each new cursor, and
-  DuckDB refuses to switch `temp_directory` once it has spilled into it, so the first model to
-  start after a spill failed ("Cannot switch temporary directory after the current one has been
-  used"). `temp_directory` is now a `config_options` entry, set once when the database opens.
-- full / floor is what dbt adds around the same SQL: the raw loader's checks of every file, one
-  transaction, rename and catalog query per model, run results. Project parsing is not in it:
-  the bench parses first (its own column), because a scheduled build starts from a parsed
-  project (`make run` parses before Dagster loads, and dagster-dbt copies
-  `partial_parse.msgpack` into each run's target directory). The floor runs the models one
-  after another on one connection, dbt runs two at a time, so at 100k dbt can beat the floor.
-- Incremental builds: the row-level facts and customer × month models recompute only the last
-  months (`recomputed from`), and the seven large validators are incremental too
-  (`macros/staging/incremental_staging.sql`): per day of the row's event date, the raw rows'
-  count and sum of 64-bit hashes are compared with the stored rows', stored rows are checked
-  against today's parents, and only the keys with a row in a changed day or a flipped
-  reference are validated again (every raw row of those keys, in any month).
-- What the profile of the 1M incremental build showed (per-statement times from dbt's debug
-  log, 2026-12-01) and what was changed, every step checked by the incremental-equals-full-
-  refresh test (one-day incremental 228 s before, on the same machine):
-  - one COMMIT took 44 s: DuckDB's checkpoint vacuum rewrites every row group that lost a
-    quarter or more of its rows, and the customer × month tables, written in no particular
-    order, lost a third of every row group when Feb–Jul were recomputed. They now write their
-    rows in month order (`cs_recomputed_order`), so the recomputed months are whole row groups
-    at the end; the commits of the whole run take 5 s. The sort costs the full build about
-    18 s at 1M;
-  - the validators compared months: a late row of yesterday sent the whole month's keys to be
-    validated again (7M usage rows at 1M); they now compare days (usage 66 s -> 32 s);
-  - the pre-hooks found each raw row's day through the validator's full parse of the value
-    (regular expressions, a round trip through text); they now take the engine's plain cast,
-    which DuckDB folds away on Parquet input (grouping the 32M raw events by day: 3.8 s ->
-    2.5 s; the 204M usage rows: 2.3 s -> 2.1 s);
-  - the incremental models ran delete+insert after their own delete pre-hook, deleting the
-    same rows twice through a join with the whole table (~25 thread-seconds); they now append;
-  - `int_survey_invitations_listed`, a copy of the 8M invitations rebuilt on every run, is a
-    view.
-- Why one day still costs about half a full build, measured at 1M (thread-seconds of 2
-  threads; a day is 0.3% of the raw rows):
-  - the raw files are full exports, so every run reads and hashes every raw row and every
-    stored row to find what changed: the seven validators' pre-hooks take ~54 s, the usage
-    table's alone 16 s (hashing its 204M raw rows takes 1.7 s on its own; the rest is grouping
-    the stored rows per day, the reference re-check and the key sets);
-  - the window of the month-level models goes back to the earliest month whose clean rows
-    changed: one open February invoice paid on the new day sends the customer × month models
-    back five months (`recomputed from` 2025-02-01), so `int_customer_months_health_signals`
-    recomputes 6 of 30 months (29-42 s). A window per model, from only the sources it reads and
-    with payments bucketed by their payment month, is the next step;
-  - the small validators, customer-level models and month × segment marts are rebuilt in
-    full, and `int_source_months_fingerprinted` hashes every clean row (8-9 s);
-  - dbt's fixed cost (start-up, 67 models, hooks) is 10-20 s whatever the data: at 100k, 5% of
-    the full build is under 2 s, so that target cannot be met through dbt at that size.
-- Check the load column: a row measured while other sessions shared the 2 cores (load average
-  well above 2) is pessimistic and noisy, and ratios between two runs taken minutes apart (full
-  vs incremental, full vs floor) are distorted by the load changing.
-"""
+BLOCK_START = "<!-- written by make bench: start -->"
+BLOCK_END = "<!-- written by make bench: end -->"
 TARGETS = {"floor_ratio": 1.3, "full_seconds_1m": 15 * 60, "rss_gb_1m": 16, "incremental": 0.05}
 
 
@@ -424,10 +351,6 @@ def write_report(results: dict) -> None:
     sizes = sorted(results["sizes"].values(), key=lambda e: e["customers"])
     m = results["machine"]
     lines = [
-        "# Benchmarks",
-        "",
-        "Written by `make bench` (`python -m tools.bench`); raw figures in `benchmarks.json`.",
-        "",
         f"Machine: {m.get('cores')} cores ({m.get('cpu')}), {m.get('memory_gb')} GB RAM, "
         f"{m.get('os')}; Python {m.get('python')}, DuckDB {m.get('duckdb')} (threads and",
         "memory_limit per row).",
@@ -469,30 +392,17 @@ def write_report(results: dict) -> None:
         for e in sizes:
             slow = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in e.get(key) or [])
             lines.append(f"- {e['customers']:,d}: {slow or '–'}")
-    lines += ["", *NOTES.splitlines()]
-    lines += [
-        "",
-        "## How to reproduce",
-        "",
-        "```bash",
-        "make bench                                   # 10k, 100k and 1M customers",
-        ".venv/bin/python -m tools.bench --sizes 100000  # one size; merged into the table",
-        "CS_DUCKDB_THREADS=4 CS_DUCKDB_MEMORY_LIMIT=20GB make bench  # other DuckDB resources",
-        "```",
-        "",
-        "Per size: the generator writes Parquet into `warehouse/bench/c<N>/raw` (not timed);",
-        "`dbt parse` first (its own column): a scheduled build starts from a parsed project",
-        "(`make run` parses before Dagster loads; dagster-dbt copies `partial_parse.msgpack`",
-        "into each run's target directory), so both builds below parse only partially;",
-        "**full build** = `dbt run` of every model (no tests) into a new warehouse, wall time and",
-        "peak RSS of the dbt process tree (psutil, sampled every 0.2 s); **floor** = the compiled",
-        "SQL of every model of that build (`target/compiled`) run as `create table/view ... as`",
-        "in one DuckDB connection, in dependency order, with the same settings and raw views, no",
-        "dbt and no Dagster; **1-day incremental** = `--append-day` (not timed), then `dbt run`",
-        "on the full build's warehouse. The figures of each size are those of its latest run.",
-        "",
-    ]
-    REPORT.write_text("\n".join(lines))
+    replace_generated_block(REPORT, lines)
+
+
+def replace_generated_block(path: Path, lines: Sequence[str]) -> None:
+    """Rewrite only the part of ``path`` between the markers; the prose around it is by hand."""
+    text = path.read_text() if path.exists() else f"# Benchmarks\n\n{BLOCK_START}\n{BLOCK_END}\n"
+    if BLOCK_START not in text or BLOCK_END not in text:
+        raise SystemExit(f"{path} lacks the markers {BLOCK_START} / {BLOCK_END}")
+    before, _, rest = text.partition(BLOCK_START)
+    _, _, after = rest.partition(BLOCK_END)
+    path.write_text(before + BLOCK_START + "\n" + "\n".join(lines) + "\n" + BLOCK_END + after)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

@@ -23,7 +23,7 @@ import pytest
 
 from tests.dbt_runner import isolated_env, run_dbt
 
-PLAYBOOK = Path("/work/shared/reference/peer-data/mrr-playbook/subscription_periods.csv")
+PLAYBOOK = Path(__file__).parent / "fixtures" / "mrr_playbook" / "subscription_periods.csv"
 AS_OF = "2020-02-29"
 SEGMENTS = ("smb", "mid_market", "enterprise")
 

@@ -1,4 +1,4 @@
-"""Oracle: every public mart of shared/contract/metrics.md, recomputed in plain Python.
+"""Oracle: every public mart of the metric definitions (docs/metrics.md), in plain Python.
 
 Written from the contract text only (not from the project's intermediate or mart SQL). Its input
 is the clean staging tables (``staging.stg_*``: quarantine is not re-implemented) and the as-of

@@ -220,6 +220,55 @@ def tables(
     return result
 
 
+def mixed_book(health: Iterable[dict[str, Any]] | None = None) -> dict[str, pd.DataFrame]:
+    """Three currencies with moving rates, every movement, three segments, an involuntary and a
+    voluntary churn (2024-01 .. 2024-05)."""
+    return tables(
+        health=health,
+        invoices=[
+            invoice("I1", "U1", date(2024, 1, 15), "uncollectible"),
+            invoice("I2", "E1", date(2024, 4, 20), "paid", paid_at=datetime(2024, 4, 21)),
+        ],
+        customers=[
+            customer("E1"),
+            customer("E2", "enterprise"),
+            customer("T1", "mid_market"),
+            customer("U1"),
+            customer("U2", "enterprise"),
+        ],
+        subscriptions=[
+            version("E1", "E1", date(2024, 1, 1), date(2024, 3, 1), "100", currency="EUR"),
+            version("E1", "E1", date(2024, 3, 1), date(2024, 5, 1), "70", currency="EUR")
+            | {"cancel_reason": "low_usage"},
+            version(
+                "E2",
+                "E2",
+                date(2024, 2, 10),
+                None,
+                "333.33",
+                billing_interval="year",
+                currency="EUR",
+            ),
+            version("T1", "T1", date(2024, 1, 5), date(2024, 4, 1), "5000", currency="TRY"),
+            version("T1B", "T1", date(2024, 4, 1), None, "6000", currency="TRY"),
+            version("U1", "U1", date(2024, 1, 1), date(2024, 2, 1), "50"),
+            version("U1B", "U1", date(2024, 3, 1), None, "60"),
+            version("U2", "U2", date(2024, 1, 20), None, "250", billing_interval="quarter"),
+        ],
+        fx_rates=[
+            rate(date(2024, 1, 1), "EUR", "1.08"),
+            rate(date(2024, 2, 1), "EUR", "1.07"),
+            rate(date(2024, 3, 1), "EUR", "1.1"),
+            rate(date(2024, 4, 1), "EUR", "1.09"),
+            rate(date(2024, 1, 1), "TRY", "0.033"),
+            rate(date(2024, 2, 1), "TRY", "0.032"),
+            rate(date(2024, 3, 1), "TRY", "0.031"),
+            rate(date(2024, 4, 1), "TRY", "0.0305"),
+            rate(date(2024, 5, 1), "TRY", "0.029"),
+        ],
+    )
+
+
 def records(frame: pd.DataFrame, **where: Any) -> list[dict[str, Any]]:
     """The rows of an oracle frame whose columns equal ``where``."""
     return [

@@ -9,12 +9,11 @@ from fractions import Fraction
 import pandas as pd
 import pytest
 
-from tests.oracle import metrics_oracle as oracle
 from tests.oracle.base import Fx
 from tests.oracle.builders import (
     VARS,
     customer,
-    health_row,
+    mixed_book,
     one,
     rate,
     records,
@@ -29,16 +28,6 @@ from tests.oracle.revenue import (
 )
 
 FEB = date(2024, 2, 1)
-MONEY = [
-    "starting_mrr",
-    "new_mrr",
-    "reactivation_mrr",
-    "expansion_mrr",
-    "contraction_mrr",
-    "churned_mrr",
-    "fx_impact_mrr",
-    "ending_mrr",
-]
 
 
 def _movement(data: dict[str, pd.DataFrame], as_of: date, month: date) -> dict:
@@ -155,49 +144,6 @@ def test_rate_rule_latest_on_or_before_else_earliest_after_and_usd_needs_none() 
         fx.rate("EUR", date(2024, 5, 1))
 
 
-def _mixed(health: list[dict] | None = None) -> dict[str, pd.DataFrame]:
-    """Three currencies with moving rates, every movement, three segments."""
-    return tables(
-        health=health,
-        customers=[
-            customer("E1"),
-            customer("E2", "enterprise"),
-            customer("T1", "mid_market"),
-            customer("U1"),
-            customer("U2", "enterprise"),
-        ],
-        subscriptions=[
-            version("E1", "E1", date(2024, 1, 1), date(2024, 3, 1), "100", currency="EUR"),
-            version("E1", "E1", date(2024, 3, 1), date(2024, 5, 1), "70", currency="EUR"),
-            version(
-                "E2",
-                "E2",
-                date(2024, 2, 10),
-                None,
-                "333.33",
-                billing_interval="year",
-                currency="EUR",
-            ),
-            version("T1", "T1", date(2024, 1, 5), date(2024, 4, 1), "5000", currency="TRY"),
-            version("T1B", "T1", date(2024, 4, 1), None, "6000", currency="TRY"),
-            version("U1", "U1", date(2024, 1, 1), date(2024, 2, 1), "50"),
-            version("U1B", "U1", date(2024, 3, 1), None, "60"),
-            version("U2", "U2", date(2024, 1, 20), None, "250", billing_interval="quarter"),
-        ],
-        fx_rates=[
-            rate(date(2024, 1, 1), "EUR", "1.08"),
-            rate(date(2024, 2, 1), "EUR", "1.07"),
-            rate(date(2024, 3, 1), "EUR", "1.1"),
-            rate(date(2024, 4, 1), "EUR", "1.09"),
-            rate(date(2024, 1, 1), "TRY", "0.033"),
-            rate(date(2024, 2, 1), "TRY", "0.032"),
-            rate(date(2024, 3, 1), "TRY", "0.031"),
-            rate(date(2024, 4, 1), "TRY", "0.0305"),
-            rate(date(2024, 5, 1), "TRY", "0.029"),
-        ],
-    )
-
-
 def _identity_holds(row: dict) -> bool:
     gained = row["new_mrr"] + row["reactivation_mrr"] + row["expansion_mrr"]
     lost = row["contraction_mrr"] + row["churned_mrr"]
@@ -206,7 +152,7 @@ def _identity_holds(row: dict) -> bool:
 
 def test_identity_with_fx_impact_holds_per_row_and_in_every_aggregate() -> None:
     as_of = date(2024, 5, 20)
-    movements = fct_mrr_movements_constant_currency(_mixed(), as_of, VARS)
+    movements = fct_mrr_movements_constant_currency(mixed_book(), as_of, VARS)
     assert {row["movement"] for row in records(movements)} == {
         "new",
         "reactivation",
@@ -217,7 +163,7 @@ def test_identity_with_fx_impact_holds_per_row_and_in_every_aggregate() -> None:
     }
     assert any(row["fx_impact_mrr"] != 0 for row in records(movements))
     assert all(_identity_holds(row) for row in records(movements))
-    retention = mart_revenue_retention_constant_currency(_mixed(), as_of, VARS)
+    retention = mart_revenue_retention_constant_currency(mixed_book(), as_of, VARS)
     assert len(retention) == 5 * 4
     assert all(_identity_holds(row) for row in records(retention))
     for segment in ("smb", "mid_market", "enterprise", "all"):
@@ -227,7 +173,7 @@ def test_identity_with_fx_impact_holds_per_row_and_in_every_aggregate() -> None:
 
 
 def test_fx_impact_is_zero_on_new_reactivation_and_churn_rows() -> None:
-    movements = records(fct_mrr_movements_constant_currency(_mixed(), date(2024, 5, 20), VARS))
+    movements = records(fct_mrr_movements_constant_currency(mixed_book(), date(2024, 5, 20), VARS))
     changes = [row for row in movements if row["movement"] in ("new", "reactivation", "churn")]
     assert {row["movement"] for row in changes} == {"new", "reactivation", "churn"}
     assert all(row["fx_impact_mrr"] == 0 for row in changes)
@@ -281,19 +227,3 @@ def test_usd_only_movements_equal_the_current_rate_ones() -> None:
     current_rates = mart_revenue_retention(_usd_book(), as_of, VARS)
     constant_rates = mart_revenue_retention_constant_currency(_usd_book(), as_of, VARS)
     assert constant_rates[list(current_rates.columns)].equals(current_rates)
-
-
-def test_every_registered_oracle_returns_its_keys_and_contract_columns_once() -> None:
-    """MARTS and NEW_MARTS promise each mart's key and columns: the oracles must deliver them."""
-    data = _mixed(
-        health=[
-            health_row(month, customer_id, 50.0, "yellow")
-            for month in (date(2024, 1, 1), date(2024, 2, 1))
-            for customer_id in ("E1", "U2")
-        ]
-    )
-    for mart, (compute, keys, required) in {**oracle.MARTS, **oracle.NEW_MARTS}.items():
-        result = compute(data, date(2024, 5, 20), VARS)
-        assert not set((*keys, *required)) - set(result.columns), mart
-        assert not result.duplicated(list(keys)).any(), mart
-        assert len(result) or mart not in oracle.NEW_MARTS, mart

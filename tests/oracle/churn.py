@@ -41,6 +41,15 @@ from tests.oracle.exact import ZERO_CENTS, frame, safe_div
 
 UNSPECIFIED = "unspecified"
 OWING_STATUSES = ("open", "uncollectible")
+CHURN_REASONS_COLUMNS = [
+    "month",
+    "segment",
+    "churn_reason",
+    "customers_churned",
+    "churned_mrr",
+    "customers_churned_involuntary",
+    "share_of_churned_customers",
+]
 
 
 def owes_at(invoice: dict[str, Any], snapshot: date) -> bool:
@@ -135,13 +144,4 @@ def mart_churn_reasons(
         }
         for (month, segment, reason), members in sorted(groups.items())
     ]
-    columns = [
-        "month",
-        "segment",
-        "churn_reason",
-        "customers_churned",
-        "churned_mrr",
-        "customers_churned_involuntary",
-        "share_of_churned_customers",
-    ]
-    return frame(rows, columns)
+    return frame(rows, CHURN_REASONS_COLUMNS)

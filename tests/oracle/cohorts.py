@@ -25,6 +25,20 @@ import pandas as pd
 from tests.oracle.base import GRID_SEGMENTS, Base, OracleVars
 from tests.oracle.exact import ZERO_CENTS, add_months, frame, month_of, months_between, safe_div
 
+COHORT_RETENTION_COLUMNS = [
+    "cohort_month",
+    "months_since_start",
+    "segment",
+    "month",
+    "customers_cohort",
+    "customers_active",
+    "logo_retention",
+    "cohort_mrr",
+    "mrr",
+    "net_mrr_retention",
+    "gross_mrr_retention",
+]
+
 
 def cohort_months(base: Base) -> dict[str, date]:
     """customer_id -> the month of its ``new`` movement (customers ever active)."""
@@ -69,17 +83,4 @@ def mart_cohort_retention(
                         "gross_mrr_retention": safe_div(floor, cohort_mrr),
                     }
                 )
-    columns = [
-        "cohort_month",
-        "months_since_start",
-        "segment",
-        "month",
-        "customers_cohort",
-        "customers_active",
-        "logo_retention",
-        "cohort_mrr",
-        "mrr",
-        "net_mrr_retention",
-        "gross_mrr_retention",
-    ]
-    return frame(rows, columns)
+    return frame(rows, COHORT_RETENTION_COLUMNS)

@@ -42,6 +42,18 @@ ATTRIBUTES = (
     "signed_up_at",
     "referred_by_customer_id",
 )
+DIM_CUSTOMERS_COLUMNS = [
+    "customer_id",
+    *ATTRIBUTES,
+    "cohort_month",
+    "last_active_month",
+    "is_active",
+    "current_mrr",
+    "current_plan_tier",
+    "health_score",
+    "health_band",
+    "churn_reason",
+]
 
 
 def current_plan_tier(base: Base, customer_id: str) -> str | None:
@@ -103,16 +115,4 @@ def dim_customers(
                 ),
             }
         )
-    columns = [
-        "customer_id",
-        *ATTRIBUTES,
-        "cohort_month",
-        "last_active_month",
-        "is_active",
-        "current_mrr",
-        "current_plan_tier",
-        "health_score",
-        "health_band",
-        "churn_reason",
-    ]
-    return frame(rows, columns)
+    return frame(rows, DIM_CUSTOMERS_COLUMNS)

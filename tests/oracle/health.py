@@ -61,6 +61,32 @@ HEALTH_BANDS = ("green", "yellow", "red")
 ALL_BANDS = "all"
 HEALTH_COMPONENTS = ("usage", "spend_trend", "support", "sentiment", "payment", "engagement")
 HORIZON_MONTHS = 3
+TREND_COLUMNS = [
+    "month",
+    "customer_id",
+    "health_score_3m_ago",
+    "health_score_change_3m",
+    "previous_health_band",
+]
+BACKTEST_COLUMNS = [
+    "month",
+    "health_band",
+    "accounts",
+    "churned_within_3m",
+    "churn_rate_3m",
+    "lift",
+    "auc",
+]
+COMPONENT_POWER_COLUMNS = [
+    "component",
+    "account_months",
+    "churned_within_3m",
+    "auc",
+    "risk_factor_accounts",
+    "risk_factor_churned",
+    "risk_factor_churn_rate",
+    "suggested_weight",
+]
 
 
 def customer_health_keys(
@@ -120,14 +146,7 @@ def mart_customer_health_trend(
                 "previous_health_band": previous["health_band"] if previous else None,
             }
         )
-    columns = [
-        "month",
-        "customer_id",
-        "health_score_3m_ago",
-        "health_score_change_3m",
-        "previous_health_band",
-    ]
-    return frame(rows, columns)
+    return frame(rows, TREND_COLUMNS)
 
 
 def backtest_population(
@@ -176,8 +195,7 @@ def mart_health_backtest(
                     "auc": _split_auc(members, "health_score") if band == ALL_BANDS else None,
                 }
             )
-    columns = ["month", "health_band", "accounts", "churned_within_3m", "churn_rate_3m"]
-    return frame(rows, [*columns, "lift", "auc"])
+    return frame(rows, BACKTEST_COLUMNS)
 
 
 def _split_auc(labelled: list[tuple[dict[str, Any], bool]], column: str) -> Fraction | None:
@@ -218,7 +236,4 @@ def mart_health_component_power(
                 "suggested_weight": safe_div(edges[component], edge_sum),
             }
         )
-    columns = ["component", "account_months", "churned_within_3m", "auc", "risk_factor_accounts"]
-    return frame(
-        rows, [*columns, "risk_factor_churned", "risk_factor_churn_rate", "suggested_weight"]
-    )
+    return frame(rows, COMPONENT_POWER_COLUMNS)

@@ -28,7 +28,12 @@ This module is the entry point and the registry; the oracles live in the package
 * ``experience``, ``support``, ``growth``: the other marts;
 * ``health``: mart_customer_health's grain and trend, mart_health_backtest, component power.
 
-Each module's docstring states its decisions where the contract is silent (C1.., K1.., D1..,
+Registries: ``MARTS`` (the marts as the warehouse publishes them today) and ``NEW_MARTS``
+(constant currency, involuntary churn, churn reasons, cohorts, the customer dimension, the health
+trend, back-test and component power; see its comment). ``builders`` and the ``test_oracle_*``
+modules test the oracle itself on hand-made cases, without dbt.
+
+Each module's docstring states its decisions where the contract is silent (F1.., C1.., K1.., D1..,
 H1..).
 
 Readings of the contract (where it is loose; each is repeated next to the code it drives):
@@ -68,19 +73,21 @@ from datetime import date
 import pandas as pd
 
 from tests.oracle.base import (
-    FX_IMPACT,
     LOGO_COLUMNS,
     MONEY_MOVEMENT_COLUMNS,
     OracleVars,
     load_inputs,
 )
-from tests.oracle.churn import mart_churn_reasons
-from tests.oracle.cohorts import mart_cohort_retention
-from tests.oracle.customers import dim_customers
+from tests.oracle.churn import CHURN_REASONS_COLUMNS, mart_churn_reasons
+from tests.oracle.cohorts import COHORT_RETENTION_COLUMNS, mart_cohort_retention
+from tests.oracle.customers import DIM_CUSTOMERS_COLUMNS, dim_customers
 from tests.oracle.exact import round_half_away, safe_div
 from tests.oracle.experience import mart_customer_experience, mart_nps, mart_survey_response_rate
 from tests.oracle.growth import mart_onboarding, mart_referrals, mart_trial_conversion
 from tests.oracle.health import (
+    BACKTEST_COLUMNS,
+    COMPONENT_POWER_COLUMNS,
+    TREND_COLUMNS,
     auc,
     customer_health_keys,
     mart_customer_health_trend,
@@ -88,6 +95,10 @@ from tests.oracle.health import (
     mart_health_component_power,
 )
 from tests.oracle.revenue import (
+    LOGO_CHURN_COLUMNS,
+    MOVEMENT_COLUMNS,
+    RETENTION_COLUMNS,
+    RETENTION_RATE_COLUMNS,
     fct_mrr_movements,
     fct_mrr_movements_constant_currency,
     mart_logo_churn,
@@ -98,7 +109,14 @@ from tests.oracle.support import mart_agent_performance, mart_support_kpis, mart
 from tests.oracle.value import fct_customer_lifetime, mart_unit_economics
 
 Oracle = Callable[[dict[str, pd.DataFrame], date, OracleVars], pd.DataFrame]
-Registry = dict[str, tuple[Oracle, tuple[str, ...], tuple[str, ...]]]
+RegistryEntry = tuple[Oracle, tuple[str, ...], tuple[str, ...]]
+Registry = dict[str, RegistryEntry]
+
+
+def _entry(oracle: Oracle, keys: tuple[str, ...], columns: list[str]) -> RegistryEntry:
+    """A registry entry: the oracle, the mart's key and its other contract columns."""
+    return oracle, keys, tuple(column for column in columns if column not in keys)
+
 
 # What the warehouse publishes today, every entry compared by tests/e2e/test_metrics_oracle.py.
 MARTS: Registry = {
@@ -113,14 +131,7 @@ MARTS: Registry = {
         ("month", "segment"),
         (
             *MONEY_MOVEMENT_COLUMNS,
-            "arr",
-            "gross_revenue_churn_rate",
-            "net_revenue_churn_rate",
-            "grr",
-            "nrr",
-            "nrr_12m",
-            "grr_12m",
-            "arpa",
+            *RETENTION_RATE_COLUMNS,
         ),
     ),
     "mart_logo_churn": (
@@ -238,118 +249,36 @@ MARTS: Registry = {
 }
 
 
-RETENTION_RATES = (
-    "arr",
-    "gross_revenue_churn_rate",
-    "net_revenue_churn_rate",
-    "grr",
-    "nrr",
-    "nrr_12m",
-    "grr_12m",
-    "arpa",
-)
-
 # The figures of issues 16 and 17, registered the same way. An entry named like one of MARTS
 # supersedes it once the mart has the new columns (fct_mrr_movements and mart_revenue_retention
 # are then at constant currency); the others are new marts. The e2e comparison takes them with
 # ``{**MARTS, **NEW_MARTS}``; once every model has landed they fold into MARTS and the
 # current-rate oracles (revenue.fct_mrr_movements, revenue.mart_revenue_retention) go away.
 NEW_MARTS: Registry = {
-    "fct_mrr_movements": (
-        fct_mrr_movements_constant_currency,
-        ("month", "customer_id"),
-        ("segment", *MONEY_MOVEMENT_COLUMNS, FX_IMPACT, "movement"),
+    "fct_mrr_movements": _entry(
+        fct_mrr_movements_constant_currency, ("month", "customer_id"), MOVEMENT_COLUMNS
     ),
-    "mart_revenue_retention": (
-        mart_revenue_retention_constant_currency,
-        ("month", "segment"),
-        (
-            *MONEY_MOVEMENT_COLUMNS,
-            FX_IMPACT,
-            "churned_mrr_involuntary",
-            "quick_ratio",
-            *RETENTION_RATES,
-        ),
+    "mart_revenue_retention": _entry(
+        mart_revenue_retention_constant_currency, ("month", "segment"), RETENTION_COLUMNS
     ),
-    "mart_logo_churn": (
-        mart_logo_churn,
-        ("month", "segment"),
-        (
-            *LOGO_COLUMNS,
-            "logo_churn_rate",
-            "customer_retention_rate",
-            "net_customer_churn_rate",
-            "customers_churned_involuntary",
-            "customers_churned_voluntary",
-        ),
+    "mart_logo_churn": _entry(mart_logo_churn, ("month", "segment"), LOGO_CHURN_COLUMNS),
+    "mart_churn_reasons": _entry(
+        mart_churn_reasons, ("month", "segment", "churn_reason"), CHURN_REASONS_COLUMNS
     ),
-    "mart_churn_reasons": (
-        mart_churn_reasons,
-        ("month", "segment", "churn_reason"),
-        (
-            "customers_churned",
-            "churned_mrr",
-            "customers_churned_involuntary",
-            "share_of_churned_customers",
-        ),
-    ),
-    "mart_cohort_retention": (
+    "mart_cohort_retention": _entry(
         mart_cohort_retention,
         ("cohort_month", "months_since_start", "segment"),
-        (
-            "month",
-            "customers_cohort",
-            "customers_active",
-            "logo_retention",
-            "cohort_mrr",
-            "mrr",
-            "net_mrr_retention",
-            "gross_mrr_retention",
-        ),
+        COHORT_RETENTION_COLUMNS,
     ),
-    "dim_customers": (
-        dim_customers,
-        ("customer_id",),
-        (
-            "customer_name",
-            "segment",
-            "country",
-            "industry",
-            "acquisition_channel",
-            "signed_up_at",
-            "referred_by_customer_id",
-            "cohort_month",
-            "last_active_month",
-            "is_active",
-            "current_mrr",
-            "current_plan_tier",
-            "health_score",
-            "health_band",
-            "churn_reason",
-        ),
+    "dim_customers": _entry(dim_customers, ("customer_id",), DIM_CUSTOMERS_COLUMNS),
+    "mart_customer_health": _entry(
+        mart_customer_health_trend, ("month", "customer_id"), TREND_COLUMNS
     ),
-    "mart_customer_health": (
-        mart_customer_health_trend,
-        ("month", "customer_id"),
-        ("health_score_3m_ago", "health_score_change_3m", "previous_health_band"),
+    "mart_health_backtest": _entry(
+        mart_health_backtest, ("month", "health_band"), BACKTEST_COLUMNS
     ),
-    "mart_health_backtest": (
-        mart_health_backtest,
-        ("month", "health_band"),
-        ("accounts", "churned_within_3m", "churn_rate_3m", "lift", "auc"),
-    ),
-    "mart_health_component_power": (
-        mart_health_component_power,
-        ("component",),
-        (
-            "account_months",
-            "churned_within_3m",
-            "auc",
-            "risk_factor_accounts",
-            "risk_factor_churned",
-            "risk_factor_churn_rate",
-            "suggested_weight",
-        ),
+    "mart_health_component_power": _entry(
+        mart_health_component_power, ("component",), COMPONENT_POWER_COLUMNS
     ),
 }
 

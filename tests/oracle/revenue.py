@@ -11,6 +11,19 @@ Two readings of the movements live here side by side:
 
 Identity, per row and in every aggregate: starting + new + reactivation + expansion - contraction
 - churned + fx_impact = ending.
+
+Decisions where the contract is silent:
+
+F1  cur_at_prev_rates is the exact sum of the versions' monthly USD values at the rate of s(m-1)
+    (the rate rule of the conventions: latest on or before s(m-1), else the earliest after it;
+    USD is 1), rounded once to cents half away from zero, never version by version.
+F2  A cur_at_prev_rates that rounds to 0.00 (prev > 0, cur > 0) is a contraction of prev with
+    fx_impact = cur, as the formulas give; the movement stays a contraction, never a churn.
+F3  quick_ratio is null when contraction + churned is 0 (also when nothing was gained), 0 when
+    only losses happened. churned_mrr_involuntary is 0.00 (not null) without involuntary churn;
+    customers_churned_voluntary = customers_churned - customers_churned_involuntary.
+F4  nrr_12m, grr_12m, arr and arpa are built on MRR, not on movements: constant currency leaves
+    them as they are.
 """
 
 from __future__ import annotations
@@ -33,6 +46,7 @@ from tests.oracle.churn import involuntary_sums
 from tests.oracle.exact import ZERO_CENTS, add_months, frame, safe_div
 
 CC_MONEY_COLUMNS = [*MONEY_MOVEMENT_COLUMNS, FX_IMPACT]
+MOVEMENT_COLUMNS = ["month", "customer_id", "segment", *CC_MONEY_COLUMNS, "movement"]
 RETENTION_RATE_COLUMNS = [
     "arr",
     "gross_revenue_churn_rate",
@@ -42,6 +56,24 @@ RETENTION_RATE_COLUMNS = [
     "nrr_12m",
     "grr_12m",
     "arpa",
+]
+RETENTION_COLUMNS = [
+    "month",
+    "segment",
+    *CC_MONEY_COLUMNS,
+    "churned_mrr_involuntary",
+    "quick_ratio",
+    *RETENTION_RATE_COLUMNS,
+]
+LOGO_CHURN_COLUMNS = [
+    "month",
+    "segment",
+    *LOGO_COLUMNS,
+    "logo_churn_rate",
+    "customer_retention_rate",
+    "net_customer_churn_rate",
+    "customers_churned_involuntary",
+    "customers_churned_voluntary",
 ]
 
 
@@ -59,8 +91,7 @@ def fct_mrr_movements_constant_currency(
 ) -> pd.DataFrame:
     """The contract's movements: constant currency, with fx_impact_mrr."""
     base = Base(tables, as_of_date, oracle_vars)
-    columns = ["month", "customer_id", "segment", *CC_MONEY_COLUMNS, "movement"]
-    return frame(base.movements, columns)
+    return frame(base.movements, MOVEMENT_COLUMNS)
 
 
 def _retention_12m(base: Base, month: date, segment: str) -> tuple[Any, Any]:
@@ -133,16 +164,7 @@ def mart_revenue_retention_constant_currency(
     every rate from them; churned_mrr_involuntary = Σ churned_mrr of the involuntary churns;
     quick_ratio = (new + reactivation + expansion) / (contraction + churned), null on 0."""
     base = Base(tables, as_of_date, oracle_vars)
-    columns = [
-        "month",
-        "segment",
-        *CC_MONEY_COLUMNS,
-        "churned_mrr_involuntary",
-        "quick_ratio",
-        *RETENTION_RATE_COLUMNS,
-        "customers_end",
-    ]
-    return frame(_revenue_retention_rows(base, True), columns)
+    return frame(_revenue_retention_rows(base, True), [*RETENTION_COLUMNS, "customers_end"])
 
 
 def mart_logo_churn(
@@ -170,14 +192,4 @@ def mart_logo_churn(
                 "customers_churned_voluntary": counts["customers_churned"] - forced,
             }
         )
-    columns = [
-        "month",
-        "segment",
-        *LOGO_COLUMNS,
-        "logo_churn_rate",
-        "customer_retention_rate",
-        "net_customer_churn_rate",
-        "customers_churned_involuntary",
-        "customers_churned_voluntary",
-    ]
-    return frame(rows, columns)
+    return frame(rows, LOGO_CHURN_COLUMNS)

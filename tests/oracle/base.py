@@ -157,7 +157,6 @@ class Base:
     def __init__(
         self, tables: dict[str, pd.DataFrame], as_of_date: date, oracle_vars: OracleVars
     ) -> None:
-        self.tables = tables
         self.vars = oracle_vars
         self.as_of = as_of_date
         self.as_of_end = datetime.combine(as_of_date + timedelta(days=1), time())

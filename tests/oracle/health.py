@@ -118,6 +118,8 @@ def auc(churned: Iterable[Any], retained: Iterable[Any]) -> Fraction | None:
 
 
 def _score(row: dict[str, Any], column: str) -> Fraction:
+    if column not in row:
+        raise KeyError(f"mart_customer_health has no column {column}")
     value = row[column]
     if value is None:
         raise ValueError(f"mart_customer_health {row['month']} {row['customer_id']}: {column} null")

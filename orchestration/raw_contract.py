@@ -111,8 +111,8 @@ def _table_spec(path: Path, source: str, table: dict[str, Any]) -> TableSpec:
     if not columns or len(set(names)) != len(names):
         raise RawContractError(f"{where}: needs columns, each named once")
     key = tuple(meta.get("key") or ())
-    if not key or any(column not in names for column in key):
-        raise RawContractError(f"{where}: key {list(key)} must name columns of the table")
+    if not key or any(column not in names or not columns[names.index(column)].required for column in key):
+        raise RawContractError(f"{where}: key {list(key)} must name required columns of the table")
     event_column = meta.get("event_column")
     if event_column is not None:
         if event_column not in names:

@@ -111,7 +111,8 @@ def _table_spec(path: Path, source: str, table: dict[str, Any]) -> TableSpec:
     if not columns or len(set(names)) != len(names):
         raise RawContractError(f"{where}: needs columns, each named once")
     key = tuple(meta.get("key") or ())
-    if not key or any(column not in names or not columns[names.index(column)].required for column in key):
+    required = {column.name for column in columns if column.required}
+    if not key or not required.issuperset(key):
         raise RawContractError(f"{where}: key {list(key)} must name required columns of the table")
     event_column = meta.get("event_column")
     if event_column is not None:

@@ -4,7 +4,7 @@
 
 For each size (customers):
 
-1. generate the raw data as Parquet (tools/generate_data.py; not timed) and count its rows;
+1. generate the raw data as Parquet (tools/generate_data/; not timed) and count its rows;
 2. **full build**: ``dbt run`` (every model, no tests) into a new warehouse; wall time and the
    peak resident memory of the whole process tree (dbt and its DuckDB), sampled with psutil;
 3. **floor**: the compiled SQL of every model of that build (``target/compiled``) executed
@@ -77,7 +77,7 @@ NOTES = """## What the profile showed and what was changed
   after another on one connection, dbt runs two at a time, so at 100k dbt can beat the floor.
 - Incremental builds: the row-level facts and customer × month models recompute only the last
   months (`recomputed from`), and the seven large validators are incremental too
-  (`macros/staging/incremental_staging.sql`): per day of the row's event date, the raw rows'
+  (`macros/staging/cs_incremental_staging.sql`): per day of the row's event date, the raw rows'
   count and sum of 64-bit hashes are compared with the stored rows', stored rows are checked
   against today's parents, and only the keys with a row in a changed day or a flipped
   reference are validated again (every raw row of those keys, in any month).

@@ -44,8 +44,8 @@
     {%- if currency_column -%}
         {%- do args.update({'currency_column': currency_column}) -%}
     {%- endif -%}
-    {#- on_schema_change: a table built before incremental staging lacks raw_row_hash and
-        local_reason; its first incremental run validates every key again and adds them -#}
+    {#- on_schema_change: a table built by a full validator lacks raw_row_hash and local_reason;
+        its first incremental run validates every key again and adds them -#}
     {%- do config(
         materialized='incremental',
         incremental_strategy='append',
@@ -110,7 +110,8 @@
     {%- for key in key_columns -%}{%- do stored_keys.append('stored.' ~ key) -%}{%- endfor %}
     create or replace table {{ cs_recomputed_keys_relation() }} as
     {% if built_before -%}
-    -- the table was built before incremental staging: every key is validated again
+    -- a table without raw_row_hash or local_reason (built by a full validator): every key is
+    -- validated again
     select {{ cs_typed_key_hash(key_columns, columns) }} as key_hash
     from {{ source(args.source_name, args.table_name) }}
     union

@@ -187,18 +187,6 @@ select * from final
     {{ cs_hash64(typed_keys) }}
 {%- endmacro %}
 
-{#- The typed value of one contract column, read from its raw text column. -#}
-{% macro cs_parse_typed(column, raw_column) -%}
-    {%- set kind = column.type -%}
-    {%- if kind == 'integer' -%}{{ cs_parse_int(raw_column) }}
-    {%- elif kind == 'decimal' -%}{{ cs_parse_decimal(raw_column, column.scale) }}
-    {%- elif kind == 'date' -%}{{ cs_parse_date(raw_column) }}
-    {%- elif kind == 'timestamp' -%}{{ cs_parse_timestamp(raw_column) }}
-    {%- elif kind == 'boolean' -%}{{ cs_parse_bool(raw_column) }}
-    {%- else -%}{{ cs_text(raw_column) }}
-    {%- endif -%}
-{%- endmacro %}
-
 {#- Readable reasons for one column: missing, unparseable, not in its set, out of range. -#}
 {% macro cs_column_reasons(column, is_key=false) -%}
     {%- set name = column.name -%}

@@ -1,4 +1,4 @@
-{#- on-run-start: validate the raw files against the contract, then expose each raw table as a
+{#- on-run-start: validate the raw files against the raw contract (cs_raw_contract), then expose each raw table as a
     view `raw.<table>` of text columns (column order in the file does not matter, extra columns are
     dropped, a missing optional table is an empty view). Every problem (missing required file,
     missing column, unreadable as_of_date) is collected and raised as one clear error that names
@@ -12,7 +12,7 @@
 
 {% macro default__load_raw_sources() %}
     {%- set raw_dir = cs_raw_data_dir() -%}
-    {%- set contract = raw_contract() -%}
+    {%- set contract = cs_raw_contract() -%}
     {%- set problems = [] -%}
     {%- set plans = {} -%}
     {%- do cs_as_of_date_literal() -%}
@@ -30,7 +30,7 @@
             {%- for name in cs_raw_file_columns(table_name, found) -%}
                 {%- do present.update({(name | string | trim | lower): name | string}) -%}
             {%- endfor -%}
-            {%- for column in spec.columns -%}
+            {%- for column in spec.columns | map(attribute='name') -%}
                 {%- if column not in present -%}
                     {%- do problems.append('file ' ~ found ~ ' has no column "' ~ column ~ '"') -%}
                 {%- endif -%}
@@ -47,7 +47,7 @@
     {%- for table_name, spec in contract.items() -%}
         {%- set plan = plans[table_name] -%}
         {%- set selects = [] -%}
-        {%- for column in spec.columns -%}
+        {%- for column in spec.columns | map(attribute='name') -%}
             {%- if plan is none -%}
                 {%- do selects.append('cast(null as string) as ' ~ column) -%}
             {%- else -%}

@@ -1,5 +1,5 @@
 {#- The reference checks of the validator (cs_validated_rows), shared with the pre-hook of its
-    incremental runs (macros/staging/incremental_staging.sql), which checks stored rows again. -#}
+    incremental runs (macros/staging/cs_incremental_staging.sql), which checks stored rows again. -#}
 
 {#- The sets a row's references are checked against: CTEs reference_<n> (the clean keys of each
     referenced model; for the table itself, `self_relation`'s rows without a local reason) and,

@@ -1,8 +1,9 @@
 {# grain: one row per distinct raw row that breaks the raw contract #}
+{{ cs_base_model_refs() }}
 with
 
 {% set base_models = cs_base_models() %}
-{% for base_model in base_models -%}
+{% for base_model in base_models.values() -%}
 {{ base_model }} as (
     select source_table, row_key, quarantine_reason, raw_row
     from {{ ref(base_model) }}
@@ -11,7 +12,7 @@ with
 
 {% endfor -%}
 unioned as (
-    {% for base_model in base_models -%}
+    {% for base_model in base_models.values() -%}
     select * from {{ base_model }}
     {% if not loop.last %}union all
     {% endif -%}

@@ -1,12 +1,13 @@
 {# grain: one row per raw table #}
 {{ config(post_hook={'sql': "{{ cs_assert_quarantine_share(this) }}", 'transaction': false}) }}
+{{ cs_base_model_refs() }}
 with
 
 {% set base_models = cs_base_models() %}
-{% for base_model in base_models -%}
+{% for table_name, base_model in base_models.items() -%}
 {{ base_model }} as (
     select
-        '{{ base_models[base_model] }}' as source_table,
+        '{{ table_name }}' as source_table,
         coalesce(sum(source_copies), 0) as rows_read,
         count(case when quarantine_reason is null then 1 end) as rows_kept,
         count(case when quarantine_reason is not null then 1 end) as rows_quarantined,
@@ -16,7 +17,7 @@ with
 
 {% endfor -%}
 unioned as (
-    {% for base_model in base_models -%}
+    {% for base_model in base_models.values() -%}
     select * from {{ base_model }}
     {% if not loop.last %}union all
     {% endif -%}

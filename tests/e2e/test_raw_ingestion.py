@@ -1,8 +1,10 @@
-"""End to end: raw files in, clean staging and audit relations out (issue 2).
+"""End to end: raw files in, clean staging and audit relations out (docs/raw-data.md).
 
 A generated dataset gets one bad row of every kind the raw contract names (and a few it does not:
 trailing spaces, a comma decimal, a timestamp with a zone offset). Each must end in quarantine with
-its reason or be read correctly, and the reconciliation must be exact.
+its reason or be read correctly, and the reconciliation must be exact. The loader exposes and
+requires exactly the contract's columns, and a column added to the contract flows through the
+generator, the loader, the validator and docs/raw-data.md.
 """
 
 from __future__ import annotations
@@ -10,13 +12,16 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.dbt_runner import generate_data, isolated_env, run_dbt
+from orchestration.raw_contract import load_raw_contract
+from tests.dbt_runner import DBT, PROJECT_DIR, generate_data, isolated_env, run_dbt
 
 AS_OF = "2025-06-30"
 
@@ -266,7 +271,7 @@ def test_reconciliation_is_exact_for_every_table(built) -> None:
         "select source_table, rows_read, rows_kept, rows_quarantined, duplicates_removed "
         "from audit.row_reconciliation"
     ).fetchall()
-    assert len(reconciliation) == 13
+    assert sorted(row[0] for row in reconciliation) == sorted(load_raw_contract())
     stg_names = {
         "customers": "stg_billing__customers",
         "plans": "stg_billing__plans",
@@ -418,3 +423,95 @@ def test_parquet_input_reads_like_csv(clean_dir: Path, tmp_path: Path) -> None:
     connection.close()
     for path in clean_dir.glob("*.csv"):
         assert kept[path.stem] == raw_row_count(path), path.stem
+
+
+def test_raw_views_expose_exactly_the_contract_columns(built) -> None:
+    connection, _, _, _ = built
+    for table, spec in load_raw_contract().items():
+        columns = [row[0] for row in connection.execute(f"describe raw.{table}").fetchall()]
+        assert columns == list(spec.column_names), table
+
+
+def test_every_contract_column_is_required_in_the_files(clean_dir: Path, failing_dir: Path) -> None:
+    """Each file lacks its last contract column: one error names every file and column."""
+    contract = load_raw_contract()
+
+    def drop_last_columns(raw: Path) -> None:
+        for table, spec in contract.items():
+            rows = read_rows(raw / f"{table}.csv")
+            fields = list(spec.column_names[:-1])
+            with (raw / f"{table}.csv").open("w", newline="", encoding="utf-8") as handle:
+                writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
+                writer.writeheader()
+                writer.writerows(rows)
+
+    output, warehouse = run_failing(clean_dir, failing_dir, drop_last_columns)
+    for table, spec in contract.items():
+        assert f'{table}.csv has no column "{spec.column_names[-1]}"' in output, table
+    assert_nothing_written(warehouse)
+
+
+ADDED_COLUMN = """          - name: account_manager
+            description: The account's manager at the vendor.
+            config:
+              meta: {type: string, accepted: [Ann, Bob]}
+"""
+
+
+def test_a_column_added_to_the_contract_flows_through(tmp_path: Path) -> None:
+    """docs/raw-data.md "Adding a raw column": one edit of the contract file of a copy of the
+    project, and the generator writes the column, the loader exposes it, the validator checks it
+    and the page lists it."""
+    project = tmp_path / "project"
+    for part in ("models", "macros", "tools", "docs"):
+        shutil.copytree(PROJECT_DIR / part, project / part, ignore=shutil.ignore_patterns("*.pyc"))
+    for name in ("dbt_project.yml", "profiles.yml"):
+        shutil.copy(PROJECT_DIR / name, project / name)
+    (project / "orchestration").mkdir()
+    for name in ("__init__.py", "raw_contract.py"):
+        shutil.copy(PROJECT_DIR / "orchestration" / name, project / "orchestration" / name)
+    sources = project / "models/staging/billing/base/_billing_base__sources.yml"
+    text = sources.read_text(encoding="utf-8")
+    anchor = "          - name: segment\n"
+    assert text.count(anchor) == 1
+    sources.write_text(text.replace(anchor, ADDED_COLUMN + anchor), encoding="utf-8")
+
+    def python(*args: str) -> None:
+        subprocess.run([sys.executable, *args], cwd=project, check=True, capture_output=True)
+
+    raw = tmp_path / "raw"
+    python("-m", "tools.generate_data", "--out", str(raw), "--customers", "20", "--seed", "3")
+    customers = read_rows(raw / "customers.csv")
+    assert list(customers[0])[:3] == ["customer_id", "customer_name", "account_manager"]
+    assert {row["account_manager"] for row in customers} == {""}
+    customers[0]["account_manager"] = "Ann"
+    customers[1]["account_manager"] = "Zed"
+    with (raw / "customers.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(customers[0]))
+        writer.writeheader()
+        writer.writerows(customers)
+
+    env = isolated_env(tmp_path, raw, CS_PROJECT_DIR=str(project), DBT_PROFILES_DIR=str(project))
+    result = subprocess.run(
+        [str(DBT), "run", "--select", "base_billing__customers"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    with duckdb.connect(env["CS_WAREHOUSE_PATH"], read_only=True) as connection:
+        raw_columns = [row[0] for row in connection.execute("describe raw.customers").fetchall()]
+        assert raw_columns[2] == "account_manager"
+        rows = dict(
+            connection.execute(
+                "select account_manager, quarantine_reason from staging.base_billing__customers "
+                "where account_manager is not null"
+            ).fetchall()
+        )
+    assert rows == {"Ann": None, "Zed": "account_manager 'Zed' is not one of Ann, Bob"}
+
+    python("-m", "tools.raw_docs")
+    page = (project / "docs/raw-data.md").read_text(encoding="utf-8")
+    assert "| `account_manager` | string |  | one of `Ann`, `Bob` | The account's manager" in page

@@ -1,4 +1,4 @@
-"""Tests of ``tools.generate_data --append-day`` (tools/append_day.py)."""
+"""Tests of ``tools.generate_data --append-day`` (tools/generate_data/append_day.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from tools import generate_data as gd
+from tools.generate_data.cli import main
 
 END = date(2025, 6, 30)
 NEW_DAY = END + timedelta(days=1)
@@ -45,9 +45,9 @@ def appended(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     fmt = request.param
     root = tmp_path_factory.mktemp(f"append_{fmt}")
     before, after = root / "before", root / "after"
-    gd.main(["--out", str(before), "--customers", "40", "--format", fmt, "--seed", "5"])
+    main(["--out", str(before), "--customers", "40", "--format", fmt, "--seed", "5"])
     shutil.copytree(before, after)
-    assert gd.main(["--out", str(after), "--append-day", "--inject-bad-rows", "--seed", "5"]) == 0
+    assert main(["--out", str(after), "--append-day", "--inject-bad-rows", "--seed", "5"]) == 0
     return {"fmt": fmt, "before": before, "after": after}
 
 
@@ -140,7 +140,7 @@ def test_same_input_same_output_and_parquet_types_kept(appended: dict, tmp_path:
     fmt, before, after = appended["fmt"], appended["before"], appended["after"]
     again = tmp_path / "again"
     shutil.copytree(before, again)
-    gd.main(["--out", str(again), "--append-day", "--inject-bad-rows", "--seed", "5"])
+    main(["--out", str(again), "--append-day", "--inject-bad-rows", "--seed", "5"])
     for table in GROWING:
         first = query(after, table, fmt, "select * from t order by all")
         assert first == query(again, table, fmt, "select * from t order by all"), table

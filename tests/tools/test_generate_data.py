@@ -1,4 +1,4 @@
-"""Tests of the deterministic sample-data generator (tools/generate_data.py)."""
+"""Tests of the deterministic sample-data generator (tools/generate_data/)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,12 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from tools import generate_data as gd
+from orchestration.raw_contract import load_raw_contract
+from tools.generate_data.bad_rows import BAD_ROWS
+from tools.generate_data.cli import main
+from tools.generate_data.contract import TABLES
+from tools.generate_data.product import EVENT_TYPES
+from tools.generate_data.writers import to_text
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 START, END = "2023-01-01", "2025-06-30"
@@ -27,21 +32,7 @@ SQL_TYPES = {
     "date": "DATE",
     "ts": "TIMESTAMP",
 }
-KEYS = {
-    "customers": ["customer_id"],
-    "plans": ["plan_id"],
-    "subscriptions": ["subscription_id", "valid_from"],
-    "invoices": ["invoice_id"],
-    "fx_rates": ["rate_date", "currency"],
-    "expenses": ["expense_id"],
-    "agents": ["agent_id"],
-    "tickets": ["ticket_id"],
-    "ticket_interactions": ["interaction_id"],
-    "survey_invitations": ["invitation_id"],
-    "survey_responses": ["response_id"],
-    "product_usage": ["customer_id", "usage_date"],
-    "engagement_events": ["event_id"],
-}
+KEYS = {name: list(table.key) for name, table in load_raw_contract().items()}
 REFERENCES = [
     ("customers", "referred_by_customer_id", "customers", "customer_id"),
     ("subscriptions", "customer_id", "customers", "customer_id"),
@@ -65,7 +56,7 @@ REFERENCES = [
 def run_generator(out: Path, *args: str, customers: int = SMALL) -> Path:
     """Run the CLI in-process (the same argument parsing as ``python -m tools.generate_data``)."""
     argv = ["--out", str(out), "--customers", str(customers), "--start", START, "--end", END]
-    assert gd.main([*argv, *args]) == 0
+    assert main([*argv, *args]) == 0
     return out
 
 
@@ -75,14 +66,14 @@ def test_cli_runs_as_a_module(tmp_path: Path) -> None:
     done = subprocess.run(command, cwd=PROJECT_DIR, check=True, capture_output=True, text=True)
     assert "wrote" in done.stderr
     assert sorted(p.name for p in (tmp_path / "cli").iterdir()) == sorted(
-        f"{t}.parquet" for t in gd.TABLES
+        f"{t}.parquet" for t in TABLES
     )
 
 
 def connect(directory: Path, fmt: str = "csv") -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with one typed view per raw table."""
     con = duckdb.connect()
-    for table, columns in gd.TABLES.items():
+    for table, columns in TABLES.items():
         path = directory / f"{table}.{fmt}"
         if fmt == "csv":
             spec = ", ".join(f"'{c}': 'VARCHAR'" for c, _ in columns)
@@ -105,7 +96,7 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str) -> object:
 
 def read_text(path: Path) -> pa.Table:
     """A CSV or Parquet file as a table of CSV-style strings."""
-    columns = dict(gd.TABLES[path.stem])
+    columns = dict(TABLES[path.stem])
     if path.suffix == ".csv":
         opts = pacsv.ConvertOptions(
             column_types={c: pa.string() for c in columns}, strings_can_be_null=True
@@ -113,7 +104,7 @@ def read_text(path: Path) -> pa.Table:
         return pacsv.read_csv(path, convert_options=opts)
     table = pq.read_table(path)
     return pa.table(
-        {c: gd.to_text(table.column(c).combine_chunks(), columns[c]) for c in table.column_names}
+        {c: to_text(table.column(c).combine_chunks(), columns[c]) for c in table.column_names}
     )
 
 
@@ -146,16 +137,17 @@ def db(clean: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def test_writes_every_table_with_exactly_the_contract_columns(clean: Path) -> None:
-    assert sorted(p.name for p in clean.iterdir()) == sorted(f"{t}.csv" for t in gd.TABLES)
-    for table, columns in gd.TABLES.items():
+    contract = load_raw_contract()
+    assert sorted(p.name for p in clean.iterdir()) == sorted(f"{t}.csv" for t in contract)
+    for table, spec in contract.items():
         header = (clean / f"{table}.csv").read_text(encoding="utf-8").splitlines()[0]
-        assert header.split(",") == [c for c, _ in columns], table
+        assert header.split(",") == list(spec.column_names), table
         assert len(read_text(clean / f"{table}.csv")) > 0, table
 
 
 def test_same_arguments_give_byte_identical_files(clean: Path, tmp_path: Path) -> None:
     again = run_generator(tmp_path / "again")
-    for table in gd.TABLES:
+    for table in TABLES:
         name = f"{table}.csv"
         assert (clean / name).read_bytes() == (again / name).read_bytes(), table
 
@@ -165,7 +157,7 @@ def test_parquet_is_deterministic_and_holds_the_same_rows_as_csv(
 ) -> None:
     first = run_generator(tmp_path / "p1", "--format", "parquet")
     second = run_generator(tmp_path / "p2", "--format", "parquet")
-    for table, columns in gd.TABLES.items():
+    for table, columns in TABLES.items():
         parquet = first / f"{table}.parquet"
         assert parquet.read_bytes() == (second / f"{table}.parquet").read_bytes(), table
         assert pq.read_schema(parquet).names == [c for c, _ in columns], table
@@ -174,7 +166,7 @@ def test_parquet_is_deterministic_and_holds_the_same_rows_as_csv(
 
 def test_parquet_with_bad_rows_matches_csv_with_bad_rows(bad: Path, tmp_path: Path) -> None:
     parquet = run_generator(tmp_path / "p", "--format", "parquet", "--inject-bad-rows")
-    for table in gd.TABLES:
+    for table in TABLES:
         assert read_text(parquet / f"{table}.parquet").equals(read_text(bad / f"{table}.csv")), (
             table
         )
@@ -230,16 +222,16 @@ def test_references_resolve(sample: str, request: pytest.FixtureRequest) -> None
 
 def test_every_value_parses(db: duckdb.DuckDBPyConnection, clean: Path) -> None:
     """No value is lost by the typed casts (TRY_CAST gives null only for empty fields)."""
-    for table in gd.TABLES:
+    for table in TABLES:
         raw = read_text(clean / f"{table}.csv")
-        for column, _ in gd.TABLES[table]:
+        for column, _ in TABLES[table]:
             typed_nulls = scalar(db, f"SELECT count(*) - count({column}) FROM {table}")
             assert typed_nulls == raw.column(column).null_count, f"{table}.{column}"
 
 
 def test_nothing_is_dated_after_end_and_the_data_reaches_end(db: duckdb.DuckDBPyConnection) -> None:
     latest = []
-    for table, columns in gd.TABLES.items():
+    for table, columns in TABLES.items():
         for column, kind in columns:
             if kind in ("date", "ts"):
                 value = scalar(db, f"SELECT max({column})::DATE FROM {table}")
@@ -529,7 +521,7 @@ def test_engagement_events(db: duckdb.DuckDBPyConnection) -> None:
     types = {
         t for (t,) in db.execute("SELECT DISTINCT event_type FROM engagement_events").fetchall()
     }
-    assert types == set(gd.EVENT_TYPES)
+    assert types == set(EVENT_TYPES)
     referrals = scalar(
         db,
         """SELECT count(*) FROM engagement_events e WHERE event_type = 'referral_made'
@@ -579,15 +571,15 @@ def test_unhappy_customers_churn_more(tmp_path: Path) -> None:
 
 
 def expected_bad_rows() -> dict[str, int]:
-    counts = dict.fromkeys(gd.TABLES, 0)
-    for table, _ in gd.BAD_ROWS:
+    counts = dict.fromkeys(TABLES, 0)
+    for table, _ in BAD_ROWS:
         counts[table] += 1
     return counts
 
 
 def test_bad_rows_are_appended_to_the_clean_rows(clean: Path, bad: Path) -> None:
     expected = expected_bad_rows()
-    for table in gd.TABLES:
+    for table in TABLES:
         clean_bytes = (clean / f"{table}.csv").read_bytes()
         bad_bytes = (bad / f"{table}.csv").read_bytes()
         assert bad_bytes.startswith(clean_bytes), table
@@ -632,7 +624,7 @@ def test_bad_rows_break_the_contract_as_documented(bad: Path) -> None:
 def test_bad_rows_stay_under_two_percent_at_the_default_size(tmp_path: Path) -> None:
     clean = run_generator(tmp_path / "clean", customers=400)
     bad = run_generator(tmp_path / "bad", "--inject-bad-rows", customers=400)
-    for table in gd.TABLES:
+    for table in TABLES:
         rows = len(read_text(bad / f"{table}.csv"))
         added = rows - len(read_text(clean / f"{table}.csv"))
         assert added / rows < 0.02, table
@@ -658,6 +650,6 @@ def test_bundled_seeds_are_reproducible(tmp_path: Path) -> None:
         check=True,
         capture_output=True,
     )
-    for table in gd.TABLES:
+    for table in TABLES:
         name = f"{table}.csv"
         assert (seeds / name).read_bytes() == (tmp_path / "seeds" / name).read_bytes(), name

@@ -2,18 +2,6 @@
 {{ cs_validated_rows(
     source_name='billing',
     table_name='invoices',
-    columns=[
-        {'name': 'invoice_id', 'required': true},
-        {'name': 'customer_id', 'required': true},
-        {'name': 'subscription_id'},
-        {'name': 'invoice_type', 'required': true, 'accepted': ['invoice', 'credit_note']},
-        {'name': 'issued_at', 'type': 'timestamp', 'required': true},
-        {'name': 'due_date', 'type': 'date', 'required': true},
-        {'name': 'amount', 'type': 'decimal', 'required': true},
-        {'name': 'currency', 'required': true},
-        {'name': 'status', 'required': true, 'accepted': ['paid', 'open', 'void', 'uncollectible']},
-        {'name': 'paid_at', 'type': 'timestamp'},
-    ],
     checks=[
         {'when': 'typed.due_date < cast(typed.issued_at as date)',
          'reason': 'due_date is before the issue date'},
@@ -33,5 +21,5 @@
          'to_column': 'subscription_id', 'table': 'subscriptions'},
     ],
     currency_column='currency',
-    incremental_bucket='issued_at',
+    incremental=true,
 ) }}

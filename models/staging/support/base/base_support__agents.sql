@@ -2,10 +2,4 @@
 {{ cs_validated_rows(
     source_name='support',
     table_name='agents',
-    columns=[
-        {'name': 'agent_id', 'required': true},
-        {'name': 'agent_name'},
-        {'name': 'team'},
-        {'name': 'hired_at', 'type': 'date'},
-    ],
 ) }}

@@ -2,21 +2,6 @@
 {{ cs_validated_rows(
     source_name='support',
     table_name='tickets',
-    columns=[
-        {'name': 'ticket_id', 'required': true},
-        {'name': 'customer_id', 'required': true},
-        {'name': 'created_at', 'type': 'timestamp', 'required': true},
-        {'name': 'first_response_at', 'type': 'timestamp'},
-        {'name': 'resolved_at', 'type': 'timestamp'},
-        {'name': 'status', 'required': true,
-         'accepted': ['new', 'open', 'pending', 'solved', 'closed']},
-        {'name': 'severity', 'type': 'int', 'required': true, 'min': 1, 'max': 4},
-        {'name': 'channel', 'required': true,
-         'accepted': ['email', 'chat', 'phone', 'social', 'web']},
-        {'name': 'category'},
-        {'name': 'assignee_agent_id'},
-        {'name': 'reopened_count', 'type': 'int', 'required': true, 'min': 0},
-    ],
     checks=[
         {'when': 'typed.first_response_at < typed.created_at',
          'reason': 'first_response_at is before created_at'},
@@ -29,5 +14,5 @@
         {'column': 'assignee_agent_id', 'model': 'stg_support__agents', 'to_column': 'agent_id',
          'table': 'agents'},
     ],
-    incremental_bucket='created_at',
+    incremental=true,
 ) }}

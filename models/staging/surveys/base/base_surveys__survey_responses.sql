@@ -2,18 +2,6 @@
 {{ cs_validated_rows(
     source_name='surveys',
     table_name='survey_responses',
-    columns=[
-        {'name': 'response_id', 'required': true},
-        {'name': 'invitation_id'},
-        {'name': 'customer_id', 'required': true},
-        {'name': 'survey_type', 'required': true, 'accepted': ['nps', 'csat', 'ces']},
-        {'name': 'score', 'type': 'int', 'required': true},
-        {'name': 'responded_at', 'type': 'timestamp', 'required': true},
-        {'name': 'touchpoint', 'required': true,
-         'accepted': ['onboarding', 'support', 'purchase', 'renewal', 'relationship']},
-        {'name': 'ticket_id'},
-        {'name': 'comment'},
-    ],
     checks=[
         {'when': "typed.survey_type = 'nps' and (typed.score < 0 or typed.score > 10)",
          'reason': 'nps score is outside 0-10'},
@@ -28,5 +16,5 @@
         {'column': 'ticket_id', 'model': 'stg_support__tickets', 'to_column': 'ticket_id',
          'table': 'tickets'},
     ],
-    incremental_bucket='responded_at',
+    incremental=true,
 ) }}

@@ -1,31 +1,36 @@
-{#- The bad-row rules of the raw contract, generated from a column spec so every raw table gets
-    exactly the same treatment. Produces one row per *distinct* raw row with:
+{#- The bad-row rules of the raw contract, applied to one raw table from its columns in the
+    contract (cs_raw_table), so every raw table gets exactly the same treatment. Produces one row
+    per *distinct* raw row with:
       - the contract's columns, typed (text trimmed, numbers/dates/timestamps/booleans parsed);
-      - row_key (the key columns joined by '|') and raw_row (the raw text row as JSON): quarantined
-        rows only, null for a clean row;
-        source_copies (how many identical raw rows collapsed into this one);
+      - source_table; row_key (the key columns joined by '|') and raw_row (the raw text row as
+        JSON): quarantined rows only, null for a clean row;
+      - source_copies (how many identical raw rows collapsed into this one);
       - quarantine_reason: null for a clean row, else every reason the row breaks the contract.
-    column spec keys: name, type (text|int|decimal|date|timestamp|bool), scale (decimal),
-      required (null is a missing value), accepted (list), min, max, min_exclusive.
-    checks: [{'when': <sql on typed columns>, 'reason': <text>}]
+    The model's own logic comes as arguments:
+    checks: [{'when': <sql on typed columns>, 'reason': <text>}] (rules across columns)
     references: [{'column', 'model' (a clean staging model) or 'self': true, 'to_column', 'table'}]
     currency_column: a currency column whose amounts must be convertible to USD.
-    incremental_bucket: a date or timestamp column (the row's event date). Given, the model is
-      incremental where tables can be updated in place (macros/staging/incremental_staging.sql):
-      an incremental run validates again only the rows of the keys with a raw row in a month (of
-      that column) whose raw rows changed, or whose references give another answer today. Such
-      a model also keeps raw_row_hash and local_reason of every row for that comparison. -#}
-{% macro cs_validated_rows(source_name, table_name, columns, checks=[], references=[], currency_column=none, incremental_bucket=none) %}
-{%- set key_columns = raw_contract()[table_name]['key'] -%}
-{%- set names = columns | map(attribute='name') | list -%}
-{%- if incremental_bucket is not none -%}
-    {%- do cs_incremental_staging_config(source_name, table_name, columns, references, currency_column, incremental_bucket) -%}
+    incremental: where tables can be updated in place, an incremental run validates again only
+      the keys whose raw rows changed, by the day of the table's event_column, or whose
+      references give another answer today (macros/staging/cs_incremental_staging.sql); such a
+      model also keeps raw_row_hash and local_reason of every row for that comparison. -#}
+{% macro cs_validated_rows(source_name, table_name, checks=[], references=[], currency_column=none, incremental=false) %}
+{%- set table = cs_raw_table(table_name) if execute else {'key': [], 'columns': []} -%}
+{%- if execute and table.source != source_name -%}
+    {{ exceptions.raise_compiler_error('raw table ' ~ table_name ~ ' belongs to source ' ~ table.source ~ ', not ' ~ source_name) }}
 {%- endif -%}
-{%- set recompute_keys = incremental_bucket is not none and is_incremental() %}
+{%- set key_columns = table.key -%}
+{%- set columns = table.columns -%}
+{%- set names = columns | map(attribute='name') | list -%}
+{%- if incremental -%}
+    {%- do cs_incremental_staging_config(source_name, table_name, references, currency_column) -%}
+    {%- if execute -%}{%- do cs_staging_bucket_column(table) -%}{%- endif -%}
+{%- endif -%}
+{%- set recompute_keys = incremental and is_incremental() %}
 with
 
-{#- the raw rows are read again by each reader (a full raw table held in memory spilled 16+ GB
-    at 1M customers); only an incremental run's few rows are held #}
+{#- the raw rows are read again by each reader (a full raw table held in memory spills at
+    scale); only an incremental run's few rows are held #}
 source as {{ cs_cte_materialized() if recompute_keys else cs_cte_not_materialized() }} (
     select * from {{ source(source_name, table_name) }}
     {%- if recompute_keys %}
@@ -41,7 +46,7 @@ source as {{ cs_cte_materialized() if recompute_keys else cs_cte_not_materialize
     aggregate), and only their rows are grouped by every column; every other row is a distinct
     row of its own (source_copies 1). A hash collision only sends a few more rows the exact way,
     so the result is the same as grouping every row by all its columns, at a fraction of the
-    memory (that group by spilled tens of GB at 1M customers). -#}
+    memory (a group by of every row by all its columns spills at scale). -#}
 keyed as {{ cs_cte_not_materialized() }} (
     select
         source.*,
@@ -57,8 +62,8 @@ repeated_key_hashes as (
 ),
 
 {#- inlined into each reader (typed feeds both the key counts and the checks): DuckDB would
-    otherwise hold every row of these CTEs in memory, which spilled tens of GB at 1M customers;
-    the key counts read only the few rows of repeated keys again -#}
+    otherwise hold every row of these CTEs in memory, which spills at scale; the key counts read
+    only the few rows of repeated keys again -#}
 distinct_rows as {{ cs_cte_not_materialized() }} (
     select
         {% for name in names -%}
@@ -144,12 +149,12 @@ final as (
         {% endfor -%}
         '{{ table_name }}' as source_table,
         -- only a quarantined row needs its key and raw text (audit.quarantined_rows): building
-        -- them for every clean row was a large share of the staging time and warehouse size
+        -- them for every clean row costs staging time and warehouse size for nothing
         case when quarantine_reason is not null
             then {{ cs_row_key(key_columns, 'checked', raw=true) }} end as row_key,
         case when quarantine_reason is not null then {{ cs_json_object(names, 'raw__') }} end as raw_row,
         source_copies,
-        {% if incremental_bucket is not none -%}
+        {% if incremental -%}
         {{ cs_raw_row_hash(names, 'raw__') }} as raw_row_hash,
         local_reason,
         {% endif -%}
@@ -160,8 +165,8 @@ final as (
 select * from final
 {% endmacro %}
 
-{#- A 64-bit hash of a row's raw text columns (named with `prefix`), in the order of the column
-    spec: the identity of a distinct raw row. -#}
+{#- A 64-bit hash of a row's raw text columns (named with `prefix`), in the contract's column
+    order: the identity of a distinct raw row. -#}
 {% macro cs_raw_row_hash(names, prefix='') -%}
     {%- set prefixed = [] -%}
     {%- for name in names -%}{%- do prefixed.append(prefix ~ name) -%}{%- endfor -%}
@@ -177,33 +182,22 @@ select * from final
         {%- endfor -%}
     {%- endfor -%}
     {%- if typed_keys | length != key_columns | length -%}
-        {{ exceptions.raise_compiler_error('every key column (' ~ (key_columns | join(', ')) ~ ') needs a column spec') }}
+        {{ exceptions.raise_compiler_error('every key column (' ~ (key_columns | join(', ')) ~ ') must be a column of the table') }}
     {%- endif -%}
     {{ cs_hash64(typed_keys) }}
-{%- endmacro %}
-
-{#- The typed value of one spec column, read from its raw text column. -#}
-{% macro cs_parse_typed(column, raw_column) -%}
-    {%- set kind = column.get('type', 'text') -%}
-    {%- if kind == 'int' -%}{{ cs_parse_int(raw_column) }}
-    {%- elif kind == 'decimal' -%}{{ cs_parse_decimal(raw_column, column.get('scale', 6)) }}
-    {%- elif kind == 'date' -%}{{ cs_parse_date(raw_column) }}
-    {%- elif kind == 'timestamp' -%}{{ cs_parse_timestamp(raw_column) }}
-    {%- elif kind == 'bool' -%}{{ cs_parse_bool(raw_column) }}
-    {%- else -%}{{ cs_text(raw_column) }}
-    {%- endif -%}
 {%- endmacro %}
 
 {#- Readable reasons for one column: missing, unparseable, not in its set, out of range. -#}
 {% macro cs_column_reasons(column, is_key=false) -%}
     {%- set name = column.name -%}
     {%- set raw = 'typed.raw__' ~ name -%}
-    {%- set kind = column.get('type', 'text') -%}
+    {#- reasons name integers and booleans by their short SQL names -#}
+    {%- set kind = {'integer': 'int', 'boolean': 'bool'}.get(column.type, column.type) -%}
     {%- set reasons = [] -%}
     {%- if column.get('required') and not is_key -%}
         {%- do reasons.append("case when " ~ cs_text(raw) ~ " is null then 'missing " ~ name ~ "' end") -%}
     {%- endif -%}
-    {%- if kind != 'text' -%}
+    {%- if kind != 'string' -%}
         {%- do reasons.append("case when " ~ cs_text(raw) ~ " is not null and typed." ~ name
             ~ " is null then '" ~ name ~ " ''' || " ~ raw ~ " || ''' is not a valid " ~ kind ~ "' end") -%}
     {%- endif -%}

@@ -1,17 +1,17 @@
-{#- Incremental runs of a validator (cs_validated_rows with incremental_bucket).
+{#- Incremental runs of a validator (cs_validated_rows with incremental=true).
 
     The raw files are full exports, and the bad-row rules are global (a late twin quarantines a
     row kept yesterday; references are checked against today's clean parents), so an incremental
     run must find exactly which stored rows could come out differently today. Its pre-hooks:
 
-    1. compare, day by day of the bucket column, the raw rows with the rows the table was
-       built from: row count and the sum of the raw rows' 64-bit hashes (raw_row_hash, stored
-       per distinct row with its source_copies). A day that differs has changed (days, not
-       months: a day's new and late rows then send only those days' keys to be validated
-       again, not a whole month of them). A raw row's day is the engine's plain cast of its
-       text (cs_raw_day_bucket: the full parse of every raw timestamp cost more than the rest
-       of the comparison), a stored row's day that of its typed value; the two agree for ISO
-       text;
+    1. compare, day by day of the table's event_column (raw contract), the raw rows with the
+       rows the table was built from: row count and the sum of the raw rows' 64-bit hashes
+       (raw_row_hash, stored per distinct row with its source_copies). A day that differs has
+       changed (days, not months: a day's new and late rows then send only those days' keys to
+       be validated again, not a whole month of them). A raw row's day is the engine's plain
+       cast of its text (cs_raw_day_bucket: the full parse of every raw timestamp costs more
+       than the rest of the comparison), a stored row's day that of its typed value; the two
+       agree for ISO text;
     2. check every stored row's references again against today's parents: a row whose
        quarantine reason would come out differently has flipped;
     3. the keys to validate again: the keys (hash of the typed key) of the raw and the stored
@@ -31,24 +31,21 @@
     two days count as changed on every run (more keys validated again, the same result). -#}
 
 {#- The config of an incremental validator; tables that cannot be updated in place (Spark) stay
-    tables rebuilt in full. -#}
-{% macro cs_incremental_staging_config(source_name, table_name, columns, references, currency_column, bucket_column) %}
+    tables rebuilt in full. The pre-hooks read the table's columns and event_column from the raw
+    contract when they run. -#}
+{% macro cs_incremental_staging_config(source_name, table_name, references, currency_column) %}
     {%- for reference in references if reference.get('self') -%}
         {{ exceptions.raise_compiler_error(table_name ~ ': an incremental validator cannot check a reference to its own table') }}
     {%- endfor -%}
-    {%- if (columns | selectattr('name', 'equalto', bucket_column) | list | length) != 1 -%}
-        {{ exceptions.raise_compiler_error(table_name ~ ': incremental_bucket ' ~ bucket_column ~ ' is not one of its columns') }}
-    {%- endif -%}
     {%- if not cs_updates_in_place() -%}
         {{ return('') }}
     {%- endif -%}
-    {%- set args = {'source_name': source_name, 'table_name': table_name, 'columns': columns,
-                    'references': references, 'bucket_column': bucket_column} -%}
+    {%- set args = {'source_name': source_name, 'table_name': table_name, 'references': references} -%}
     {%- if currency_column -%}
         {%- do args.update({'currency_column': currency_column}) -%}
     {%- endif -%}
-    {#- on_schema_change: a table built before incremental staging lacks raw_row_hash and
-        local_reason; its first incremental run validates every key again and adds them -#}
+    {#- on_schema_change: a table built by a full validator lacks raw_row_hash and local_reason;
+        its first incremental run validates every key again and adds them -#}
     {%- do config(
         materialized='incremental',
         incremental_strategy='append',
@@ -59,6 +56,16 @@
         ],
         post_hook='drop table if exists {{ cs_recomputed_keys_relation() }}',
     ) -%}
+{% endmacro %}
+
+{#- The day column of an incremental validator's table: its event_column in the raw contract,
+    which must be a date or timestamp. -#}
+{% macro cs_staging_bucket_column(table) %}
+    {%- set bucket = table.columns | selectattr('name', 'equalto', table.event_column) | list -%}
+    {%- if bucket | length != 1 or bucket[0].type not in ('date', 'timestamp') -%}
+        {{ exceptions.raise_compiler_error('an incremental validator needs an event_column (a date or timestamp column) in the raw contract, got: ' ~ table.event_column) }}
+    {%- endif -%}
+    {{ return(bucket[0]) }}
 {% endmacro %}
 
 {#- The helper table of the keys an incremental run validates again. -#}
@@ -72,10 +79,10 @@
     coalesce(cast({{ expression }} as date), cast('0001-01-01' as date))
 {%- endmacro %}
 
-{#- The day bucket of a raw text value of a date or timestamp column (spec): the day the
-    engine's own cast reads from it (2025-03-04 of '2025-03-04T10:15:00Z'), not the full parse
-    of cs_parse_typed. On Parquet input the engine folds the cast back into the typed column;
-    slicing the text (left(..., 10)) cost three times as much there. -#}
+{#- The day bucket of a raw text value of a date or timestamp column (contract column): the day
+    the engine's own cast reads from it (2025-03-04 of '2025-03-04T10:15:00Z'), not the full
+    parse of cs_parse_typed. On Parquet input the engine folds the cast back into the typed
+    column, where slicing the text (left(..., 10)) would read every value as text. -#}
 {% macro cs_raw_day_bucket(column) -%}
     {%- if column.get('type') == 'timestamp' -%}
         {{ cs_day_bucket('try_cast(' ~ column.name ~ ' as timestamp)') }}
@@ -89,10 +96,11 @@
     {%- if not is_incremental() -%}
         {{ return('') }}
     {%- endif -%}
-    {%- set columns = args.columns -%}
+    {%- set table = cs_raw_table(args.table_name) -%}
+    {%- set columns = table.columns -%}
     {%- set names = columns | map(attribute='name') | list -%}
-    {%- set key_columns = raw_contract()[args.table_name]['key'] -%}
-    {%- set bucket_spec = (columns | selectattr('name', 'equalto', args.bucket_column) | first) -%}
+    {%- set key_columns = table.key -%}
+    {%- set bucket_spec = cs_staging_bucket_column(table) -%}
     {%- set currency_column = args.get('currency_column') -%}
     {%- set stored_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
     {%- set built_before = 'raw_row_hash' not in stored_columns or 'local_reason' not in stored_columns -%}
@@ -102,7 +110,8 @@
     {%- for key in key_columns -%}{%- do stored_keys.append('stored.' ~ key) -%}{%- endfor %}
     create or replace table {{ cs_recomputed_keys_relation() }} as
     {% if built_before -%}
-    -- the table was built before incremental staging: every key is validated again
+    -- a table without raw_row_hash or local_reason (built by a full validator): every key is
+    -- validated again
     select {{ cs_typed_key_hash(key_columns, columns) }} as key_hash
     from {{ source(args.source_name, args.table_name) }}
     union
@@ -190,7 +199,7 @@
     {%- if not is_incremental() -%}
         {{ return('') }}
     {%- endif -%}
-    {%- set key_columns = raw_contract()[args.table_name]['key'] %}
+    {%- set key_columns = cs_raw_table(args.table_name).key %}
     delete from {{ this }}
     where {{ cs_hash64(key_columns) }} in (
         select recomputed.key_hash from {{ cs_recomputed_keys_relation() }} as recomputed

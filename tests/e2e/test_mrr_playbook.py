@@ -21,28 +21,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.raw_contract import load_raw_contract, segments
 from tests.dbt_runner import isolated_env, run_dbt
 
 PLAYBOOK = Path(__file__).parent / "fixtures" / "mrr_playbook" / "subscription_periods.csv"
 AS_OF = "2020-02-29"
-SEGMENTS = ("smb", "mid_market", "enterprise")
-
-HEADERS = {
-    "customers": "customer_id,customer_name,segment,country,industry,signed_up_at,"
-    "acquisition_channel,referred_by_customer_id,onboarding_completed_at,first_value_at",
-    "plans": "plan_id,plan_name,tier,billing_interval,list_price,currency",
-    "subscriptions": "subscription_id,customer_id,plan_id,valid_from,valid_to,is_trial,seats,"
-    "recurring_amount,billing_interval,currency,cancel_reason",
-    "invoices": "invoice_id,customer_id,subscription_id,invoice_type,issued_at,due_date,amount,"
-    "currency,status,paid_at",
-    "agents": "agent_id,agent_name,team,hired_at",
-    "tickets": "ticket_id,customer_id,created_at,first_response_at,resolved_at,status,severity,"
-    "channel,category,assignee_agent_id,reopened_count",
-    "ticket_interactions": "interaction_id,ticket_id,agent_id,channel,started_at,talk_seconds,"
-    "hold_seconds,after_work_seconds",
-    "survey_responses": "response_id,invitation_id,customer_id,survey_type,score,responded_at,"
-    "touchpoint,ticket_id,comment",
-}
+SEGMENTS = segments()
+# The required raw tables, written with the contract's columns (the optional ones are left out).
+REQUIRED_TABLES = {name: spec for name, spec in load_raw_contract().items() if spec.required}
 
 MOVEMENT_COLUMNS = (
     "starting_mrr",
@@ -90,27 +76,55 @@ EXPECTED_2020_01_LOGOS = dict(start=28, new=4, reactivated=0, churned=28, end=4)
 
 
 def write_raw(raw: Path) -> None:
-    raw.mkdir(parents=True)
+    """The playbook's periods as raw files; every other required table header-only."""
     with PLAYBOOK.open(newline="", encoding="utf-8") as handle:
         periods = list(csv.DictReader(handle))
-    for table, header in HEADERS.items():
-        (raw / f"{table}.csv").write_text(header + "\n", encoding="utf-8")
     customer_ids = sorted({row["customer_id"] for row in periods}, key=int)
-    with (raw / "customers.csv").open("a", encoding="utf-8") as handle:
-        for customer_id in customer_ids:
-            segment = SEGMENTS[int(customer_id) % 3]
-            handle.write(
-                f"{customer_id},Customer {customer_id},{segment},US,software,"
-                "2017-01-01T00:00:00Z,organic,,,\n"
-            )
-    with (raw / "plans.csv").open("a", encoding="utf-8") as handle:
-        handle.write("monthly,Monthly,pro,month,1,USD\n")
-    with (raw / "subscriptions.csv").open("a", encoding="utf-8") as handle:
-        for row in periods:
-            handle.write(
-                f"{row['subscription_id']},{row['customer_id']},monthly,{row['start_date']},"
-                f"{row['end_date']},false,1,{row['monthly_amount']},month,USD,\n"
-            )
+    rows: dict[str, list[dict[str, str]]] = {
+        "customers": [
+            {
+                "customer_id": customer_id,
+                "customer_name": f"Customer {customer_id}",
+                "segment": SEGMENTS[int(customer_id) % len(SEGMENTS)],
+                "country": "US",
+                "industry": "software",
+                "signed_up_at": "2017-01-01T00:00:00Z",
+                "acquisition_channel": "organic",
+            }
+            for customer_id in customer_ids
+        ],
+        "plans": [
+            {
+                "plan_id": "monthly",
+                "plan_name": "Monthly",
+                "tier": "pro",
+                "billing_interval": "month",
+                "list_price": "1",
+                "currency": "USD",
+            }
+        ],
+        "subscriptions": [
+            {
+                "subscription_id": row["subscription_id"],
+                "customer_id": row["customer_id"],
+                "plan_id": "monthly",
+                "valid_from": row["start_date"],
+                "valid_to": row["end_date"],
+                "is_trial": "false",
+                "seats": "1",
+                "recurring_amount": row["monthly_amount"],
+                "billing_interval": "month",
+                "currency": "USD",
+            }
+            for row in periods
+        ],
+    }
+    raw.mkdir(parents=True)
+    for table, spec in REQUIRED_TABLES.items():
+        with (raw / f"{table}.csv").open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=spec.column_names, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows.get(table, []))
 
 
 @pytest.fixture(scope="module")

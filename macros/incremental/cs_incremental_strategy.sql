@@ -1,8 +1,7 @@
-{#- The incremental strategy of every incremental model, chosen per adapter: append on DuckDB
-    (and by default), where the model's pre-hook (cs_delete_recomputed) has already deleted every
-    row the run recomputes, so delete+insert would only delete them a second time, through a join
-    of the new rows with the whole table (25 s of a 1M-customer incremental run); an adapter that
-    cannot delete in place (e.g. Spark) adds its own variant `<adapter>__cs_incremental_strategy`. -#}
+{#- The incremental strategy of every incremental model, chosen per adapter. DuckDB (and by
+    default): append, since the model's pre-hook (cs_delete_recomputed) has already deleted every
+    row the run recomputes; delete+insert would delete them a second time, through a join of the
+    new rows with the whole table. -#}
 {% macro cs_incremental_strategy() %}
     {{ return(adapter.dispatch('cs_incremental_strategy', 'customer_success')()) }}
 {% endmacro %}
@@ -11,14 +10,12 @@
     {{ return('append') }}
 {% endmacro %}
 
-{#- Whether incremental models can delete and update rows of their own tables in place (the
-    delete pre-hooks, the fingerprint prune and commit). DuckDB can; Spark's plain Parquet tables
-    cannot (DELETE/UPDATE need Delta or Iceberg), so there the hooks are skipped: no baseline is
-    ever committed, every run recomputes every month, and insert_overwrite replaces the table. -#}
-{% macro cs_updates_in_place() %}
-    {{ return(adapter.dispatch('cs_updates_in_place', 'customer_success')()) }}
-{% endmacro %}
-
-{% macro default__cs_updates_in_place() %}
-    {{ return(true) }}
+{#- Spark: plain Parquet tables take insert_overwrite (each run overwrites only the partitions it
+    selects: dbt-spark sets partitionOverwriteMode=dynamic); merge needs Delta or Iceberg
+    (file_format delta or iceberg on a real cluster, docs/spark.md). -#}
+{% macro spark__cs_incremental_strategy() %}
+    {%- if config.get('file_format', 'parquet') in ('delta', 'iceberg', 'hudi') -%}
+        {{ return('merge') }}
+    {%- endif -%}
+    {{ return('insert_overwrite') }}
 {% endmacro %}

@@ -1,5 +1,5 @@
 {# grain: one row per calendar day from 2000-01-01 to 2039-12-31 #}
-{#- MetricFlow's time spine (models/semantic/_semantic__models.yml, time_spine:). Every metric of
+{#- MetricFlow's time spine (time_spine: in time_spine_daily.yml). Every metric of
     the semantic layer is monthly; MetricFlow needs a daily spine to align metric_time. The fixed
     range covers any realistic as_of_date and costs 14,610 rows. -#}
 with

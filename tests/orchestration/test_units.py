@@ -130,6 +130,31 @@ def test_every_node_of_the_project_gets_a_layer_group(parsed):
     }
 
 
+def test_every_dbt_check_says_what_it_checks_on_the_asset_it_guards(parsed):
+    """Each dbt test is an asset check with a description (its own, else its generic test's with
+    the column and arguments); a test over several models sits on the model its meta names."""
+    manifest = json.loads((Path(parsed["DBT_TARGET_PATH"]) / "manifest.json").read_text())
+    translator = CustomerSuccessTranslator()
+    project = build_dbt_project()
+    checks = {}
+    for unique_id, node in [*manifest["nodes"].items(), *manifest["sources"].items()]:
+        if node["resource_type"] in ("model", "source"):
+            spec = translator.get_asset_spec(manifest, unique_id, project)
+            for test_id in manifest["child_map"].get(unique_id, []):
+                if test_id.startswith("test."):
+                    check = translator.get_asset_check_spec(spec, manifest, test_id, project)
+                    if check is not None:
+                        checks[check.name] = check
+    tests = {n["name"] for n in manifest["nodes"].values() if n["resource_type"] == "test"}
+    assert set(checks) == tests
+    assert [name for name, check in checks.items() if not check.description] == []
+    multi = checks["assert_logo_churn_matches_movements"]
+    assert multi.asset_key == dg.AssetKey(["marts", "mart_logo_churn"])
+    assert "fct_mrr_movements" in multi.description
+    column_test = checks["not_null_fct_mrr_movements_customer_id"]
+    assert column_test.description.startswith("customer_id: ")
+
+
 def test_definitions_wire_jobs_schedule_checks_and_publish(parsed, monkeypatch):
     from orchestration.factory import build_definitions
     from orchestration.publish import PUBLISH_ASSET_NAME, PUBLISH_GROUP

@@ -1,5 +1,5 @@
 {# grain: exactly one row: the date the metrics are computed as of #}
-{#- dbt var as_of_date, else env CS_AS_OF_DATE (both validated in macros/as_of_date.sql), else the
+{#- dbt var as_of_date, else env CS_AS_OF_DATE (both validated in macros/cs_as_of_date_literal.sql), else the
     latest event date in the clean raw data. Event dates are the dates something happened:
     sign-ups, subscription starts, invoices issued and paid, tickets, contacts, surveys, usage and
     engagement. Forward-looking dates (valid_to, due_date) and reference data (fx rate_date,

@@ -1,6 +1,6 @@
 {# grain: one row per clean survey invitation #}
-{#- The invitations the response-rate mart counts (marts read only intermediate models). A view:
-    a copy of the 8M invitations at 1M customers cost 4 s of every build, incremental ones too. -#}
+{#- The invitations the response-rate mart counts (marts read only intermediate models). A view: a
+    copy would write every invitation again on every build, incremental ones too. -#}
 {{ config(materialized='view') }}
 with
 

@@ -1,22 +1,22 @@
 {# grain: one row per active customer (MRR > 0) per month #}
 {#- Turns the signals of int_customer_months_health_signals into six 0-100 component scores (the
-    scoring is written out for customer-success managers in _growth__models.yml), the health score
-    (weighted mean of the components, weights = dbt vars health_weight_<component>), the traffic
-    light band (vars health_band_green_min, health_band_yellow_min), the main risk factor (the
-    lowest-scoring component; ties go to the first in the order of `components` below) and the
-    band of the previous month. A component without data scores its neutral value, never null.
-    Components and the health score are rounded to 2 decimals; the health score is the weighted mean
-    of the rounded components and the band is read from the rounded health score. -#}
+    scoring is written out for customer-success managers in docs/metrics.md, Account health), the
+    health score (weighted mean of the components, weights = dbt vars health_weight_<component>),
+    the traffic light band (vars health_band_green_min, health_band_yellow_min), the main risk
+    factor (the lowest-scoring component; ties go to the first in the order of `components` below)
+    and the band of the previous month. A component without data scores its neutral value, never
+    null. Components and the health score are rounded to 2 decimals; the health score is the
+    weighted mean of the rounded components and the band is read from the rounded health score. -#}
 {%- set components = [
-    {'name': 'usage', 'weight': var('health_weight_usage', 0.25)},
-    {'name': 'spend_trend', 'weight': var('health_weight_spend_trend', 0.15)},
-    {'name': 'support', 'weight': var('health_weight_support', 0.15)},
-    {'name': 'sentiment', 'weight': var('health_weight_sentiment', 0.15)},
-    {'name': 'payment', 'weight': var('health_weight_payment', 0.15)},
-    {'name': 'engagement', 'weight': var('health_weight_engagement', 0.15)},
+    {'name': 'usage', 'weight': var('health_weight_usage')},
+    {'name': 'spend_trend', 'weight': var('health_weight_spend_trend')},
+    {'name': 'support', 'weight': var('health_weight_support')},
+    {'name': 'sentiment', 'weight': var('health_weight_sentiment')},
+    {'name': 'payment', 'weight': var('health_weight_payment')},
+    {'name': 'engagement', 'weight': var('health_weight_engagement')},
 ] -%}
-{%- set green_min = var('health_band_green_min', 70) -%}
-{%- set yellow_min = var('health_band_yellow_min', 40) -%}
+{%- set green_min = var('health_band_green_min') -%}
+{%- set yellow_min = var('health_band_yellow_min') -%}
 {%- set ns = namespace(total_weight=0) -%}
 {%- for component in components -%}
     {%- if component.weight is not number or component.weight < 0 -%}

@@ -9,7 +9,7 @@ with
 
 months as (select * from {{ ref('int_months_spine') }}),
 {#- read again by each reader: DuckDB would hold these whole tables in memory for their two
-    readers (200M+ usage rows at 1M customers) #}
+    readers (usage has hundreds of millions of rows at scale) #}
 customer_months as {{ cs_cte_not_materialized() }} (select * from {{ ref('int_customer_months_mrr') }}),
 customers as (select * from {{ ref('stg_billing__customers') }}),
 subscriptions as (select * from {{ ref('stg_billing__subscriptions') }}),

@@ -1,5 +1,5 @@
 {# grain: one row per clean customer #}
-{#- Customer lifetime value as realised so far (metrics.md, Value and cost), published by
+{#- Customer lifetime value as realised so far (docs/metrics.md, Value and cost), published by
     marts.fct_customer_lifetime: first and last active month, number of active months (MRR > 0),
     MRR in the as_of month (0 if none), total paid USD (paid invoices plus paid credit notes, which
     are negative) and the realised value = total paid x gross margin (dbt var gross_margin).

@@ -1,5 +1,5 @@
 {# grain: one row per customer per spine month in which the customer's MRR is > 0 #}
-{#- MRR of a customer in month m (metrics.md, Revenue): the non-trial subscription versions in
+{#- MRR of a customer in month m (docs/metrics.md, Revenue): the non-trial subscription versions in
     force on the snapshot date s(m) (valid_from <= s(m) < valid_to, open valid_to = forever), each
     adding recurring_amount / interval_months in USD at the fx rate of s(m); the sum per customer
     is rounded to cents, half away from zero. s(m) <= as_of_date, so versions starting after

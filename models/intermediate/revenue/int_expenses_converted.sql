@@ -1,6 +1,6 @@
 {# grain: one row per expense line of a month on or before the as_of month #}
 {#- Customer-success (retention) and acquisition spend in USD at the fx rate of its expense_month
-    (metrics.md, Value and cost). Months after the as_of month are left out. -#}
+    (docs/metrics.md, Value and cost). Months after the as_of month are left out. -#}
 with
 
 as_of as (select * from {{ ref('int_as_of_date') }}),

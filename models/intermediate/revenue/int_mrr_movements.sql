@@ -1,5 +1,5 @@
 {# grain: one row per customer per month where starting_mrr > 0 or ending_mrr > 0 #}
-{#- The MRR movement of each customer in each month (metrics.md, Revenue): prev = MRR in m-1 (0
+{#- The MRR movement of each customer in each month (docs/metrics.md, Revenue): prev = MRR in m-1 (0
     before the first spine month), cur = MRR in m. Active months come from int_customer_months_mrr;
     a churn row is the month after an active month that is followed by an inactive one, written
     only when that month is in the spine. new vs reactivation: active in some month before m. -#}

@@ -1,5 +1,5 @@
 {# grain: one row per month per support agent #}
-{#- Team performance (seed 004): every spine month x every clean agent. By assignee:
+{#- Team performance (source document 004): every spine month x every clean agent. By assignee:
     tickets_resolved in m, fcr_rate among them, first_response_hours_avg over the agent's tickets
     created in m. By the agent of the contact: interactions started in m and AHT. csat_avg: mean
     of the csat responses in m whose ticket is assigned to the agent. -#}

@@ -1,7 +1,7 @@
 {# grain: one row per month per segment, including segment = 'all' #}
-{#- CSAT and CES by responded_at month. csat_avg is the mean score (seed 004: sum of scores /
-    respondents); csat_pct and dsat_pct are the shares of scores 4-5 and 1-2 in points (seed 001);
-    ces_avg is the mean ces score (seed 001). Empty months: zero counts, null averages. -#}
+{#- CSAT and CES by responded_at month. csat_avg is the mean score (source document 004: sum of scores /
+    respondents); csat_pct and dsat_pct are the shares of scores 4-5 and 1-2 in points (source document 001);
+    ces_avg is the mean ces score (source document 001). Empty months: zero counts, null averages. -#}
 with
 
 month_segments as (select * from {{ ref('int_month_segments') }}),

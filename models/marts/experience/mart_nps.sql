@@ -1,6 +1,6 @@
 {# grain: one row per month per segment, including segment = 'all' #}
 {#- Net Promoter Score by responded_at month: every nps response counts. promoters 9-10,
-    passives 7-8, detractors 0-6; nps = 100 x (promoters - detractors) / responses (seed 004:
+    passives 7-8, detractors 0-6; nps = 100 x (promoters - detractors) / responses (source document 004:
     200 answers, 100 promoters, 80 passives, 20 detractors -> 40). A month without responses has
     zero counts and null percentages. -#}
 with

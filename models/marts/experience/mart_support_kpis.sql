@@ -1,5 +1,5 @@
 {# grain: one row per month per segment, including segment = 'all' #}
-{#- Support KPIs (seeds 001, 004) by the month each event happened in: tickets created,
+{#- Support KPIs (source documents 001, 004) by the month each event happened in: tickets created,
     first-response hours (mean and median over tickets created in m that have one), tickets
     resolved and their mean time to resolution (TTR), first contact resolution, interactions and
     average handle time (AHT), average ticket severity (ATS), and the point-in-time open tickets

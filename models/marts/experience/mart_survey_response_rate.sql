@@ -1,5 +1,5 @@
 {# grain: one row per month per survey_type per channel #}
-{#- Survey response rate by the month an invitation was sent (seed 000 compares SMS with e-mail):
+{#- Survey response rate by the month an invitation was sent (source document 000 compares SMS with e-mail):
     invitations = invitations sent in m; responses = responses (on or before as_of_date) that name
     an invitation sent in m, grouped by that invitation's survey_type and channel;
     response_rate = responses / invitations. Dense over the month spine x the contract's survey

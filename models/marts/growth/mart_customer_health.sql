@@ -1,8 +1,8 @@
 {# grain: one row per active customer (MRR > 0) per month #}
-{#- The account health scorecard (seeds 000, 003): six 0-100 component scores, the health score
+{#- The account health scorecard (source documents 000, 003): six 0-100 component scores, the health score
     (their weighted mean), the traffic-light band, the main risk factor and last month's band,
     with the signals a customer-success manager needs to see why. Scoring is documented in
-    _growth__models.yml and computed in int_customer_months_health_scored. -#}
+    docs/metrics.md (Account health) and computed in int_customer_months_health_scored. -#}
 {{ cs_incremental_recompute_config(['customer_id', 'month'], 'month') }}
 with
 

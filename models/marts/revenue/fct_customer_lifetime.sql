@@ -1,5 +1,5 @@
 {# grain: one row per clean customer #}
-{#- Public customer lifetime (metrics.md, Value and cost), published from
+{#- Public customer lifetime (docs/metrics.md, Value and cost), published from
     int_customer_lifetimes_aggregated. -#}
 with
 

@@ -1,5 +1,5 @@
 {# grain: one row per customer per month where starting_mrr > 0 or ending_mrr > 0 #}
-{#- Public MRR movements per customer and month (metrics.md, Revenue), published from
+{#- Public MRR movements per customer and month (docs/metrics.md, Revenue), published from
     int_mrr_movements. -#}
 {{ cs_incremental_recompute_config(['customer_id', 'month'], 'month') }}
 with

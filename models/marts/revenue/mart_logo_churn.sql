@@ -1,8 +1,8 @@
 {# grain: one row per month per segment, including segment = 'all' (every spine month x segment) #}
-{#- Logo (customer) churn and retention (metrics.md, Customers): counts of active customers at the
+{#- Logo (customer) churn and retention (docs/metrics.md, Customers): counts of active customers at the
     start (m-1) and end (m) of the month and of the movements in m; logo churn excludes customers
-    won during m (seed 004), CRR = (E - N) / S with N = new + reactivated (seed 001), net customer
-    churn = (S - E) / S (seed 002). Rates are null when customers_start is 0. -#}
+    won during m (source document 004), CRR = (E - N) / S with N = new + reactivated (source document 001), net customer
+    churn = (S - E) / S (source document 002). Rates are null when customers_start is 0. -#}
 with
 
 aggregated as (select * from {{ ref('int_mrr_movements_aggregated') }}),

@@ -1,5 +1,5 @@
 {# grain: one row per month per segment, including segment = 'all' (every spine month x segment) #}
-{#- Revenue retention (metrics.md, Revenue): the summed MRR movements, ARR, gross and net revenue
+{#- Revenue retention (docs/metrics.md, Revenue): the summed MRR movements, ARR, gross and net revenue
     churn, GRR and NRR of the month, the 12-month cohort NRR and GRR (GitLab's method: customers
     active in m-12, their MRR in m against their MRR in m-12; null where m-12 precedes the spine),
     and ARPA. Every rate is null when its denominator is 0. -#}

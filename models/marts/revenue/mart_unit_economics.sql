@@ -1,7 +1,7 @@
 {# grain: one row per month per segment, including segment = 'all' (every spine month x segment) #}
-{#- Unit economics (metrics.md, Value and cost). churn_rate_12m sums churned and starting logos
+{#- Unit economics (docs/metrics.md, Value and cost). churn_rate_12m sums churned and starting logos
     over the months m-11..m of the spine (a window over the dense month grid). CLV = ARPA x gross
-    margin / churn_rate_12m; the historical CLV (seed 001) = average paid invoice x invoices per
+    margin / churn_rate_12m; the historical CLV (source document 001) = average paid invoice x invoices per
     active customer-month x expected lifetime x gross margin, both averages cumulative up to the
     end of m. Spend carries no segment: acquisition and retention cost, CAC, CRC and the ratios
     that use them are filled on segment = 'all' rows only, null on the others. -#}

@@ -1,5 +1,5 @@
-{#- Every account's band follows its health score and the band thresholds (the vars, with the
-    defaults of int_customer_months_health_scored): green >= green_min, yellow >= yellow_min, red
+{#- Every account's band follows its health score and the band thresholds (vars
+    health_band_green_min, health_band_yellow_min): green >= green_min, yellow >= yellow_min, red
     below. Returns the rows that disagree. -#}
 with
 
@@ -12,8 +12,8 @@ expected as (
         health_score,
         health_band,
         case
-            when health_score >= {{ var('health_band_green_min', 70) }} then 'green'
-            when health_score >= {{ var('health_band_yellow_min', 40) }} then 'yellow'
+            when health_score >= {{ var('health_band_green_min') }} then 'green'
+            when health_score >= {{ var('health_band_yellow_min') }} then 'yellow'
             else 'red'
         end as expected_band
     from health

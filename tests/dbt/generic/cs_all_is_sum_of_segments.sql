@@ -1,0 +1,26 @@
+{#- In a month x segment model, the 'all' row of each month equals the sum of the segment rows for
+    every column listed (additive measures: sums and counts; each customer has one segment).
+    Returns the months where one differs. -#}
+{% test cs_all_is_sum_of_segments(model, columns) %}
+with
+
+compared as (
+    select
+        month,
+        {% for column in columns -%}
+        sum(case when segment = 'all' then {{ column }} else 0 end) as all_{{ column }},
+        sum(case when segment <> 'all' then {{ column }} else 0 end) as segments_{{ column }}
+        {%- if not loop.last %},{% endif %}
+        {% endfor %}
+    from {{ model }}
+    group by month
+)
+
+select * from compared
+where
+    {% for column in columns -%}
+    all_{{ column }} <> segments_{{ column }}
+    {%- if not loop.last %}
+    or {% endif %}
+    {%- endfor %}
+{% endtest %}

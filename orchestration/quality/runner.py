@@ -1,9 +1,10 @@
-"""Run the suites: read the warehouse (read-only, closed right after), validate with Great
-Expectations' pandas data source, build the Data Docs, and say for each suite what happened.
+"""Run the suites: load each suite's small frame from the warehouse (read-only, closed right
+after), validate it with Great Expectations' pandas data source, build the Data Docs, and say for
+each suite what happened.
 
 GX's SQL data source does not work on DuckDB (GX 1.24: every metric fails with `list index out of
-range`), so the data is read with DuckDB and handed to GX as dataframes. Any exception, in the
-reading or inside GX, makes the suite an ERROR: never a pass.
+range`), so the suites aggregate in DuckDB and hand GX the result as a dataframe. Any exception, in
+the loading or inside GX, makes the suite an ERROR: never a pass.
 """
 
 from __future__ import annotations
@@ -16,20 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from orchestration.quality.suites import (
-    SPINE_MODEL,
-    LoadContext,
-    Suite,
-    SuiteInputs,
-)
-from orchestration.quality.warehouse import read_only
+import duckdb
+
+from orchestration.quality.suites import Baseline, Loaded, Suite, SuiteContext
 from orchestration.settings import QualitySettings
 
 PASSED = "passed"
 FAILED = "failed"  # an error expectation failed: blocks publishing
 WARNED = "warned"  # only warn expectations failed: published, with a warning
-ERRORED = "error"  # the suite could not be evaluated (GX or reading raised): blocks publishing
-NOT_BUILT = "not_built"  # the relation does not exist in the warehouse: skipped, said so
+ERRORED = "error"  # the suite could not be evaluated (loading or GX raised): blocks publishing
 
 
 @dataclass
@@ -47,56 +43,32 @@ class SuiteOutcome:
         return self.status in (FAILED, ERRORED)
 
 
-class NotBuilt(Exception):
-    """The relation a suite reads does not exist in the warehouse."""
-
-
 def describe_exception(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def load_inputs(
+def load_frames(
     warehouse_path: Path,
     suites: Sequence[Suite],
     relations: Mapping[str, tuple[str, str]],
-    as_of_date: str | None,
     quality: QualitySettings,
-) -> dict[str, SuiteInputs | BaseException]:
-    """Read every suite's data in one read-only connection. Errors are kept per suite."""
-    context = LoadContext(relations=dict(relations), as_of_date=as_of_date, quality=quality)
-    loaded: dict[str, SuiteInputs | BaseException] = {}
-    with read_only(warehouse_path) as reader:
-        spine: tuple[str, ...] = ()
-        spine_error: BaseException | None = None
-        try:
-            spine_frame = reader.frame(
-                "select strftime(month, '%Y-%m-%d') as month "
-                f"from {context.relation(SPINE_MODEL)} order by month"
-            )
-            spine = tuple(spine_frame["month"].tolist())
-        except Exception as err:  # kept and reported per suite
-            spine_error = err
+    baseline: Baseline | None,
+    published: Path,
+) -> dict[str, Loaded | BaseException]:
+    """Every suite's frame, read in one read-only connection. Errors are kept per suite."""
+    if not warehouse_path.exists():
+        raise FileNotFoundError(f"warehouse file {warehouse_path} does not exist (nothing built)")
+    connection = duckdb.connect(str(warehouse_path), read_only=True)
+    loaded: dict[str, Loaded | BaseException] = {}
+    try:
+        context = SuiteContext(connection, relations, quality, baseline, published)
         for suite in suites:
             try:
-                for model in (suite.model, *suite.reads):
-                    if model not in relations or not reader.relation_exists(*relations[model]):
-                        where = ".".join(relations.get(model, ("?", model)))
-                        raise NotBuilt(
-                            f"not built: {where} does not exist in the warehouse "
-                            f"(model {model} is not in the dbt project yet or was not built)"
-                        )
-                if spine_error is not None and suite.uses_spine:
-                    raise RuntimeError(f"cannot read the month spine: {spine_error}")
-                frame, notes = suite.load(reader, context, suite.model)
-                loaded[suite.name] = SuiteInputs(
-                    frame=frame,
-                    spine_months=spine,
-                    as_of_date=as_of_date,
-                    quality=quality,
-                    notes=notes,
-                )
+                loaded[suite.name] = suite.load(context)
             except Exception as err:  # becomes the suite's error
                 loaded[suite.name] = err
+    finally:
+        connection.close()
     return loaded
 
 
@@ -155,7 +127,7 @@ def _describe_result(result: Any) -> str:
     return f"{config.type}({kwargs}){observed}"
 
 
-def _outcome_from_validation(suite: Suite, inputs: SuiteInputs, validation: Any) -> SuiteOutcome:
+def _outcome_from_validation(suite: Suite, notes: tuple[str, ...], validation: Any) -> SuiteOutcome:
     errors: list[str] = []
     failures: list[str] = []
     warnings: list[str] = []
@@ -184,24 +156,23 @@ def _outcome_from_validation(suite: Suite, inputs: SuiteInputs, validation: Any)
         failures=[*errors, *failures, *(f"[warn] {item}" for item in warnings)],
         evaluated=evaluated,
         succeeded=succeeded,
-        notes=inputs.notes,
+        notes=notes,
     )
 
 
 def validate(
     suites: Sequence[Suite],
-    loaded: Mapping[str, SuiteInputs | BaseException],
+    loaded: Mapping[str, Loaded | BaseException],
+    quality: QualitySettings,
     data_docs_dir: Path | None = None,
     run_name: str | None = None,
 ) -> list[SuiteOutcome]:
     """Validate each suite's frame with GX; build the Data Docs when a directory is given."""
     outcomes: dict[str, SuiteOutcome] = {}
-    to_validate: list[tuple[Suite, SuiteInputs]] = []
+    to_validate: list[tuple[Suite, Loaded]] = []
     for suite in suites:
         item = loaded.get(suite.name)
-        if isinstance(item, NotBuilt):
-            outcomes[suite.name] = SuiteOutcome(suite, NOT_BUILT, f"skipped, {item}")
-        elif isinstance(item, SuiteInputs):
+        if isinstance(item, tuple):
             to_validate.append((suite, item))
         else:
             reason = describe_exception(item) if item else "no data was loaded"
@@ -225,28 +196,26 @@ def validate(
                 outcomes[suite.name] = SuiteOutcome(suite, ERRORED, f"GX failed to start: {reason}")
             to_validate = []
 
-        for suite, inputs in to_validate:
+        for suite, (frame, notes) in to_validate:
             try:
                 batch = source.add_dataframe_asset(suite.name).add_batch_definition_whole_dataframe(
                     "whole_table"
                 )
                 expectation_suite = context.suites.add(
-                    ExpectationSuite(name=suite.name, expectations=suite.expectations(inputs))
+                    ExpectationSuite(name=suite.name, expectations=suite.expectations(quality))
                 )
                 definition = context.validation_definitions.add(
                     ValidationDefinition(name=suite.name, data=batch, suite=expectation_suite)
                 )
-                validation = definition.run(
-                    batch_parameters={"dataframe": inputs.frame}, run_id=run_id
-                )
-                outcomes[suite.name] = _outcome_from_validation(suite, inputs, validation)
+                validation = definition.run(batch_parameters={"dataframe": frame}, run_id=run_id)
+                outcomes[suite.name] = _outcome_from_validation(suite, notes, validation)
             except Exception as err:  # a GX exception is an error, never a pass
                 outcomes[suite.name] = SuiteOutcome(
                     suite,
                     ERRORED,
                     f"GX raised: {describe_exception(err)}",
                     failures=[traceback.format_exc(limit=3)],
-                    notes=inputs.notes,
+                    notes=notes,
                 )
         if staging_docs is not None and data_docs_dir is not None and to_validate:
             _build_docs(context, staging_docs, data_docs_dir, outcomes.values())
@@ -274,15 +243,16 @@ def run_suites(
     warehouse_path: Path,
     suites: Sequence[Suite],
     relations: Mapping[str, tuple[str, str]],
-    as_of_date: str | None,
     quality: QualitySettings,
+    baseline: Baseline | None,
+    published: Path,
     data_docs_dir: Path | None = None,
     run_name: str | None = None,
 ) -> list[SuiteOutcome]:
     """Load (read-only) and validate ``suites``; one outcome per suite, in order."""
     try:
-        loaded = load_inputs(warehouse_path, suites, relations, as_of_date, quality)
+        loaded = load_frames(warehouse_path, suites, relations, quality, baseline, published)
     except Exception as err:  # the warehouse could not be read at all
         reason = describe_exception(err)
         return [SuiteOutcome(s, ERRORED, f"could not read the warehouse: {reason}") for s in suites]
-    return validate(suites, loaded, data_docs_dir, run_name)
+    return validate(suites, loaded, quality, data_docs_dir, run_name)

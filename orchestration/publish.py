@@ -12,6 +12,8 @@ never the baseline of the next run's volume check (quality/checks.py reads it fr
 """
 
 from collections.abc import Mapping, Set
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
@@ -26,6 +28,32 @@ from orchestration.settings import Settings
 PUBLISH_ASSET_NAME = "serving_warehouse"
 PUBLISH_GROUP = "serving"
 PUBLISH_KEY = dg.AssetKey(PUBLISH_ASSET_NAME)
+
+
+@dataclass(frozen=True)
+class PublishRecord:
+    """A publish as Dagster recorded it (the asset's materialization metadata)."""
+
+    run_id: str
+    rows_read: Mapping[str, int] = field(default_factory=dict)  # per raw table
+    as_of_date: str | None = None
+    published_at: str | None = None  # UTC
+
+
+def last_publish(instance: dg.DagsterInstance, serving_path: Path) -> PublishRecord | None:
+    """The last publish to ``serving_path`` recorded in ``instance``, if any."""
+    event = instance.get_latest_materialization_event(PUBLISH_KEY)
+    if event is None or event.asset_materialization is None:
+        return None
+    metadata = {key: value.value for key, value in event.asset_materialization.metadata.items()}
+    if str(metadata.get("serving_path")) != str(serving_path):
+        return None
+    return PublishRecord(
+        run_id=event.run_id,
+        rows_read={table: int(rows["read"]) for table, rows in metadata["raw_rows"].items()},
+        as_of_date=metadata.get("as_of_date"),
+        published_at=datetime.fromtimestamp(event.timestamp, UTC).strftime("%Y-%m-%d %H:%M:%S"),
+    )
 
 
 class PublishRefused(Exception):

@@ -26,7 +26,7 @@ import duckdb
 
 from orchestration.factory import build_definitions
 from orchestration.project import ManifestMissingError
-from orchestration.report.assets import published_build
+from orchestration.publish import last_publish
 from orchestration.schedules import MAIN_JOB
 from orchestration.settings import SettingError, Settings
 
@@ -124,10 +124,10 @@ def report(
     for line in failed:
         print(f"  - {line}")
     print_quarantine(settings.warehouse_path)
-    build = published_build(instance)
+    record = last_publish(instance, settings.serving_path)
     holds = (
-        f"build {build['run_id']} as of {build['as_of_date']}, published {build['published_at']}"
-        if build
+        f"build {record.run_id} as of {record.as_of_date}, published {record.published_at} UTC"
+        if record
         else "no publish recorded in this Dagster instance"
     )
     print(f"\nWarehouse:  {settings.warehouse_path}")

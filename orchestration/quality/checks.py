@@ -15,26 +15,12 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator
 
 from orchestration.project import Node, relation
-from orchestration.publish import PUBLISH_KEY
+from orchestration.publish import last_publish
 from orchestration.quality.runner import ERRORED, PASSED, WARNED, run_suites
-from orchestration.quality.suites import Baseline, build_suites
+from orchestration.quality.suites import build_suites
 from orchestration.settings import Settings
 
 GX_OP_NAME = "gx_quality"
-
-
-def last_publish(instance: dg.DagsterInstance, settings: Settings) -> Baseline | None:
-    """The last publish to this serving file recorded in ``instance``, if any."""
-    event = instance.get_latest_materialization_event(PUBLISH_KEY)
-    if event is None or event.asset_materialization is None:
-        return None
-    metadata = event.asset_materialization.metadata
-    serving = metadata.get("serving_path")
-    raw = metadata.get("raw_rows")
-    if serving is None or raw is None or str(serving.value) != str(settings.serving_path):
-        return None
-    rows = {table: int(counts["read"]) for table, counts in raw.value.items()}
-    return Baseline(run_id=event.run_id, rows_read=rows)
 
 
 def build_gx_checks(
@@ -75,7 +61,7 @@ def build_gx_checks(
             suites=[s for s in suites if s.check_name in selected],
             relations=relations,
             quality=settings.quality,
-            baseline=last_publish(context.instance, settings),
+            baseline=last_publish(context.instance, settings.serving_path),
             published=settings.serving_path,
             data_docs_dir=settings.data_docs_dir,
             run_name=context.run.run_id,

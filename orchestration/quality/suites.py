@@ -28,6 +28,7 @@ import duckdb
 import pandas as pd
 
 from orchestration.project import Node, quote_identifier, quote_relation
+from orchestration.publish import PublishRecord
 from orchestration.serving import sql_text
 from orchestration.settings import QualitySettings
 from orchestration.translator import group_for_path
@@ -56,14 +57,6 @@ HEADLINE_FIGURES: Mapping[str, str] = {
 
 
 @dataclass(frozen=True)
-class Baseline:
-    """The previous publish: its run and the rows it read per raw table."""
-
-    run_id: str
-    rows_read: Mapping[str, int]
-
-
-@dataclass(frozen=True)
 class SuiteContext:
     """What a suite may read: the warehouse (read-only), relations by model, the previous
     publish and the published serving file."""
@@ -71,7 +64,7 @@ class SuiteContext:
     connection: duckdb.DuckDBPyConnection
     relations: Mapping[str, tuple[str, str]]
     quality: QualitySettings
-    baseline: Baseline | None
+    baseline: PublishRecord | None
     published: Path
 
     def relation(self, model: str) -> str:

@@ -10,37 +10,21 @@ what BI tools see; they run only after a successful publish. The report's build 
 publish step's record (its materialization metadata).
 """
 
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import dagster as dg
 
-from orchestration.publish import PUBLISH_GROUP, PUBLISH_KEY
+from orchestration.publish import PUBLISH_GROUP, PUBLISH_KEY, PublishRecord, last_publish
 from orchestration.report.data import collect_report_data
 from orchestration.report.exports import export_marts
 from orchestration.report.page import render_page, write_atomically
 from orchestration.settings import Settings
 
 
-def published_build(instance: dg.DagsterInstance) -> dict[str, Any]:
-    """Run, as_of_date and time of the last publish: the build the serving file holds."""
-    event = instance.get_latest_materialization_event(PUBLISH_KEY)
-    if event is None or event.asset_materialization is None:
-        return {}
-    as_of = event.asset_materialization.metadata.get("as_of_date")
-    published = datetime.fromtimestamp(event.timestamp, UTC)
-    return {
-        "run_id": event.run_id,
-        "as_of_date": as_of.value if as_of is not None else None,
-        "published_at": published.strftime("%Y-%m-%d %H:%M:%S"),
-    }
-
-
 def write_report(
-    serving_path: Path, directory: Path, build: dict[str, Any] | None = None
+    serving_path: Path, directory: Path, record: PublishRecord | None = None
 ) -> tuple[Path, dict]:
-    data = collect_report_data(serving_path, build or {})
+    data = collect_report_data(serving_path, record)
     return write_atomically(directory / "index.html", render_page(data)), data
 
 
@@ -58,14 +42,14 @@ def write_report(
 def customer_success_report(
     context: dg.AssetExecutionContext, settings: dg.ResourceParam[Settings]
 ) -> dg.MaterializeResult:
-    build = published_build(context.instance)
-    path, data = write_report(settings.serving_path, settings.report_dir, build)
+    record = last_publish(context.instance, settings.serving_path)
+    path, data = write_report(settings.serving_path, settings.report_dir, record)
     context.log.info(f"Report written to {path}")
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(path)),
             "months": len(data["months"]),
-            "as_of_date": str(build.get("as_of_date") or ""),
+            "as_of_date": str(data["build"].get("as_of_date") or ""),
             "red_accounts_latest_month": len(data["red_accounts"]),
             "size_bytes": path.stat().st_size,
         }

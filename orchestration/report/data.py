@@ -15,6 +15,8 @@ from typing import Any
 
 import duckdb
 
+from orchestration.publish import PublishRecord
+
 # TODO(contract): ("all", *orchestration.raw_contract.segments()), the one segment list.
 SEGMENTS = ("all", "smb", "mid_market", "enterprise")
 
@@ -84,6 +86,7 @@ MONTHLY_COLUMNS: Mapping[str, Sequence[str]] = {
     ),
 }
 
+BUILD_FIELDS = ("run_id", "as_of_date", "published_at")  # of the publish record
 RED_ACCOUNT_COLUMNS = ("customer_id", "segment", "mrr", "health_score", "main_risk_factor")
 
 
@@ -156,9 +159,9 @@ def red_accounts(connection: duckdb.DuckDBPyConnection, month: str | None) -> li
     )
 
 
-def collect_report_data(serving_path: Path, build: Mapping[str, Any]) -> dict[str, Any]:
+def collect_report_data(serving_path: Path, record: PublishRecord | None) -> dict[str, Any]:
     """Everything the page shows, from the serving file (opened read-only, closed on return);
-    ``build`` (run_id, as_of_date, published_at) names the published build."""
+    ``record``, the publish that wrote it, names the build."""
     if not serving_path.exists():
         raise FileNotFoundError(
             f"no serving file at {serving_path}: publish a build first (make run)"
@@ -168,7 +171,7 @@ def collect_report_data(serving_path: Path, build: Mapping[str, Any]) -> dict[st
         monthly = monthly_series(connection)
         latest = monthly["months"][-1] if monthly["months"] else None
         return {
-            "build": {key: plain(value) for key, value in build.items()},
+            "build": {key: getattr(record, key) for key in BUILD_FIELDS} if record else {},
             "months": monthly["months"],
             "segments": list(SEGMENTS),
             "series": monthly["segments"],

@@ -21,8 +21,7 @@ import time
 import dagster as dg
 import pytest
 
-from orchestration.publish import PUBLISH_KEY
-from orchestration.quality.checks import last_publish
+from orchestration.publish import PUBLISH_KEY, last_publish
 from orchestration.serving import TEMP_SUFFIX, serving_layer
 from orchestration.settings import Settings
 from tests.orchestration.harness import (
@@ -265,7 +264,7 @@ def test_a_failing_gx_check_blocks_publishing_and_is_never_a_baseline(
     assert PUBLISH_KEY not in materialised(result)  # Dagster skipped it: a blocking check failed
     assert sha256(workspace.serving) == before
     with environment(workspace.env):
-        baseline = last_publish(instance, Settings.from_env())
+        baseline = last_publish(instance, Settings.from_env().serving_path)
     assert baseline is not None and baseline.run_id == second.run_id
 
 

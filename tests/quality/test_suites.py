@@ -10,12 +10,13 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import pandas as pd
 import pytest
 
 from orchestration.project import relation
-from orchestration.publish import PUBLISH_KEY
+from orchestration.publish import PUBLISH_KEY, PublishRecord
 from orchestration.quality.runner import ERRORED, FAILED, PASSED, WARNED, run_suites
-from orchestration.quality.suites import Baseline, build_suites, event_sources
+from orchestration.quality.suites import build_suites, event_sources
 from orchestration.settings import QualitySettings, Settings
 
 QUALITY = QualitySettings()
@@ -82,7 +83,7 @@ def make_warehouse(path: Path, as_of: str = "2025-04-01", mrr: float = 100.0) ->
 
 
 def run(
-    name: str, warehouse: Path, baseline: Baseline | None = None, published: Path | None = None
+    name: str, warehouse: Path, baseline: PublishRecord | None = None, published: Path | None = None
 ):
     published = published or warehouse.with_name("not_published.duckdb")
     return run_suites(warehouse, [SUITES[name]], RELATIONS, QUALITY, baseline, published)[0]
@@ -97,7 +98,7 @@ def test_the_freshness_suite_finds_each_staging_model_from_the_lineage():
 
 
 def test_raw_volume_compares_with_the_previous_publish(tmp_path):
-    baseline = Baseline("run-0", {"tickets": 100, "invoices": 100, "customers": 100})
+    baseline = PublishRecord("run-0", {"tickets": 100, "invoices": 100, "customers": 100})
     outcome = run("raw_volume", make_warehouse(tmp_path / "w.duckdb"), baseline)
     # tickets lost 60% of its rows (error); invoices tripled (warning)
     assert outcome.status == FAILED and outcome.blocks_publishing
@@ -108,12 +109,14 @@ def test_raw_volume_compares_with_the_previous_publish(tmp_path):
 
 def test_an_emptied_table_fails_and_growth_alone_warns(tmp_path):
     warehouse = make_warehouse(tmp_path / "w.duckdb")
-    emptied = Baseline("run-0", {"tickets": 40, "invoices": 300, "customers": 100, "agents": 5})
+    emptied = PublishRecord(
+        "run-0", {"tickets": 40, "invoices": 300, "customers": 100, "agents": 5}
+    )
     connection = duckdb.connect(str(warehouse))
     connection.execute("insert into audit.row_reconciliation values ('agents', 0)")
     connection.close()
     assert run("raw_volume", warehouse, emptied).status == FAILED
-    grown = Baseline("run-0", {"tickets": 10, "invoices": 300, "customers": 100})
+    grown = PublishRecord("run-0", {"tickets": 10, "invoices": 300, "customers": 100})
     outcome = run("raw_volume", make_warehouse(tmp_path / "w2.duckdb"), grown)
     assert outcome.status == WARNED and not outcome.blocks_publishing
 
@@ -175,6 +178,16 @@ def test_a_relation_that_cannot_be_read_is_an_error(tmp_path):
 def test_a_missing_warehouse_is_an_error(tmp_path):
     outcome = run("raw_volume", tmp_path / "nothing.duckdb")
     assert outcome.status == ERRORED and "does not exist" in outcome.summary
+
+
+def test_an_expectation_that_raises_inside_gx_is_an_error(tmp_path):
+    without_change = replace(
+        SUITES["raw_volume"], load=lambda context: (pd.DataFrame({"emptied": [False]}), ())
+    )
+    warehouse = make_warehouse(tmp_path / "w.duckdb")
+    outcome = run_suites(warehouse, [without_change], RELATIONS, QUALITY, None, warehouse)[0]
+    assert outcome.status == ERRORED and "GX raised" in outcome.summary
+    assert "change" in outcome.summary
 
 
 def test_an_exception_inside_gx_is_an_error_not_a_pass(tmp_path, monkeypatch):

@@ -6,10 +6,10 @@ SERVING_LAYERS (the public marts, the audit relations, the semantic layer's time
 dbt descriptions as table and column comments; nothing else (no raw views with the building
 machine's paths, no staging or intermediate relation), so a model dropped from the project is gone
 from the next file. The file is written in the storage format of DuckDB 1.4 (STORAGE_VERSION) so
-that DuckDB 1.x clients can open it. It is then flushed to disk, checked, and renamed over the old
-one (`os.replace`, atomic on POSIX): a reader holding the old file keeps reading it undisturbed and
-sees the new data when it reconnects; a publish that fails or is killed leaves the old file as it
-was, and its leftover temporary file is removed by the next publish.
+that DuckDB clients from 1.4 on open it. It is then flushed to disk, checked, and renamed over the
+old one (`os.replace`, atomic on POSIX): a reader holding the old file keeps reading it undisturbed
+and sees the new data when it reconnects; a publish that fails or is killed leaves the old file as
+it was, and its leftover temporary file is removed by the next publish.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from types import SimpleNamespace
 
 import dagster as dg
 import duckdb
@@ -385,3 +386,39 @@ def test_an_open_reader_keeps_its_file_and_a_new_one_sees_the_new_file(tmp_path)
     out, _ = reader.communicate("\n", timeout=30)
     assert out.strip() == "1"  # the open connection still reads its (old) file
     assert read_value(destination) == 2
+
+
+# ---------------------------------------------------------------------------- run.py and the guard
+
+
+def test_a_bad_as_of_date_on_the_command_line_stops_before_dagster(monkeypatch, capsys):
+    from orchestration import run
+
+    monkeypatch.setenv("CS_AS_OF_DATE", "")  # restored after the test: main() sets it
+    assert run.main(["--as-of-date", "2025-02-30"]) == 2
+    assert "CS_AS_OF_DATE is not a real calendar date: '2025-02-30'" in capsys.readouterr().err
+
+
+def guard_context(selected: set, checks: set, dbt_config: dict) -> SimpleNamespace:
+    layer = SimpleNamespace(
+        selected_asset_keys=selected, asset_graph=SimpleNamespace(asset_check_keys=checks)
+    )
+    run_config = {"ops": {"dbt_build": {"config": dbt_config}}}
+    return SimpleNamespace(
+        job_def=SimpleNamespace(asset_layer=layer), run=SimpleNamespace(run_config=run_config)
+    )
+
+
+def test_publish_refuses_a_run_that_leaves_out_a_model_a_check_or_part_of_dbt():
+    from orchestration.publish import PublishRefused, refuse_partial_run
+
+    models = {dg.AssetKey("a"), dg.AssetKey("b")}
+    checks = {dg.AssetCheckKey(dg.AssetKey("a"), "gx_x")}
+    refuse_partial_run(guard_context(models, checks, {}), models, checks)
+    for selected, planned, config, missing in [
+        ({dg.AssetKey("a")}, checks, {}, "b"),
+        (models, set(), {}, "check gx_x"),
+        (models, checks, {"exclude": "marts"}, "dbt exclude 'marts'"),
+    ]:
+        with pytest.raises(PublishRefused, match=missing):
+            refuse_partial_run(guard_context(selected, planned, config), models, checks)

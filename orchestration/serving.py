@@ -45,9 +45,9 @@ def serving_layer(models: Mapping[str, Node]) -> list[ServedRelation]:
     return [
         ServedRelation(
             *relation(node),
-            description=node.get("description") or "",
+            description=(node.get("description") or "").strip(),
             columns={
-                name: column.get("description") or ""
+                name: (column.get("description") or "").strip()
                 for name, column in (node.get("columns") or {}).items()
             },
         )

@@ -167,46 +167,48 @@ def load_freshness(context: SuiteContext, sources: Mapping[str, tuple[str, str]]
 
     The allowed lag adapts to how often the table gets events: max(min_lag_days, gap_factor x the
     longest gap between consecutive event days in the window before as_of_date). The row
-    'overall' is the latest event of any table.
+    'overall' is the latest event of any table. One query: DuckDB returns a row per table.
     """
     quality = context.quality
+    per_table = [
+        f"""
+        select '{table}' as source_table, event_day,
+               event_day - lag(event_day) over (order by event_day) as gap
+        from (select distinct cast({quote_identifier(column)} as date) as event_day
+              from {context.relation(model)}) as days
+        where event_day <= (select as_of_date from as_of)
+        """
+        for table, (model, column) in sorted(sources.items())
+    ]
+    frame = context.frame(
+        f"""
+        with as_of as (select as_of_date from {context.relation("int_as_of_date")}),
+        days as ({" union all ".join(per_table)}),
+        gaps as (
+            select source_table, max(event_day) as latest_event_day,
+                   max(gap) filter (where event_day > as_of_date - to_days(cast(? as integer)))
+                       as longest_recent_gap,
+                   any_value(as_of_date) as as_of_date
+            from days cross join as_of group by source_table
+        ),
+        tables as (
+            select 'table' as scope, source_table,
+                   date_diff('day', latest_event_day, as_of_date) as lag_days,
+                   case when longest_recent_gap is not null
+                        then greatest(?, ceil(? * longest_recent_gap)) end as allowed_lag_days
+            from gaps
+        )
+        select * from tables
+        union all
+        select 'overall', 'overall', min(lag_days), ? from tables
+        order by scope desc, source_table
+        """,
+        [quality.freshness_window_days, quality.freshness_min_lag_days]
+        + [quality.freshness_gap_factor, quality.freshness_min_lag_days],
+    )
     (as_of,) = context.connection.execute(
         f"select as_of_date from {context.relation('int_as_of_date')}"
     ).fetchone()
-    rows = []
-    for table, (model, column) in sorted(sources.items()):
-        event_day = f"cast({quote_identifier(column)} as date)"
-        stats = context.frame(
-            f"""
-            with days as (
-                select distinct {event_day} as event_day from {context.relation(model)}
-                where {event_day} <= cast(? as date)
-            ),
-            gaps as (
-                select event_day,
-                       date_diff('day', lag(event_day) over (order by event_day), event_day) as gap
-                from days
-            )
-            select max(event_day) as latest_event_day,
-                   max(case when event_day > cast(? as date) - to_days(cast(? as integer))
-                            then gap end) as longest_recent_gap
-            from gaps
-            """,
-            [as_of, as_of, quality.freshness_window_days],
-        ).iloc[0]
-        latest, gap = stats["latest_event_day"], stats["longest_recent_gap"]
-        lag = (as_of - latest.date()).days if pd.notna(latest) else math.nan
-        allowed = (
-            max(quality.freshness_min_lag_days, math.ceil(quality.freshness_gap_factor * gap))
-            if pd.notna(gap)
-            else math.nan
-        )
-        rows.append(("table", table, str(latest.date()) if pd.notna(latest) else "", lag, allowed))
-    overall_lag = min((row[3] for row in rows if not math.isnan(row[3])), default=math.nan)
-    rows.append(("overall", "overall", "", overall_lag, quality.freshness_min_lag_days))
-    frame = pd.DataFrame(
-        rows, columns=["scope", "source_table", "latest_event_day", "lag_days", "allowed_lag_days"]
-    )
     return frame, (f"as_of_date {as_of}",)
 
 

@@ -50,7 +50,7 @@ def last_publish(instance: dg.DagsterInstance, serving_path: Path) -> PublishRec
         return None
     return PublishRecord(
         run_id=event.run_id,
-        rows_read={table: int(rows["read"]) for table, rows in metadata["raw_rows"].items()},
+        rows_read={t: int(rows["read"]) for t, rows in metadata.get("raw_rows", {}).items()},
         as_of_date=metadata.get("as_of_date"),
         published_at=datetime.fromtimestamp(event.timestamp, UTC).strftime("%Y-%m-%d %H:%M:%S"),
     )

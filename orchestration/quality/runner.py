@@ -40,10 +40,6 @@ class SuiteOutcome:
     succeeded: int = 0
     notes: tuple[str, ...] = ()
 
-    @property
-    def blocks_publishing(self) -> bool:
-        return self.status in (FAILED, ERRORED)
-
 
 def describe_exception(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"

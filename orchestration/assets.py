@@ -1,12 +1,19 @@
 """The dbt project as Dagster assets: one `dbt build` per run, streamed event by event.
 
 Every dbt model is an asset (grouped by layer, see translator.py), every dbt data test an asset
-check on its model, and every dbt source an external asset in group `raw`. The dbt CLI arguments
-come from `build_dbt_args`, a pure function.
+check on its model (error-severity tests are blocking), and every dbt source an external asset in
+group `raw`. The dbt CLI arguments come from `build_dbt_args`, a pure function.
+
+Retries: the one retry mechanism of the project is here. A failure is retried only when it is
+transient, i.e. the warehouse file is locked by another process (a second build, a notebook): the
+dbt step raises `RetryRequested`, which Dagster honours under every launcher (`make run`'s
+in-process run, the CLI, the UI, the schedule). Failed checks, a quarantine share over the limit,
+SQL errors and bad raw data fail the same way every time and are never retried.
 """
 
 import contextlib
 import json
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -14,10 +21,20 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
-from orchestration.retries import is_transient_failure
 from orchestration.settings import SettingError, Settings, validate_as_of_date
 
 DBT_OP_NAME = "dbt_build"
+
+_LOCKED = re.compile(
+    r"could not set lock on file|conflicting lock is held|database is locked"
+    r"|resource temporarily unavailable",
+    re.IGNORECASE,
+)
+
+
+def is_transient_failure(message: str | None) -> bool:
+    """True when ``message`` describes a locked database file."""
+    return bool(message and _LOCKED.search(message))
 
 
 def build_dbt_args(
@@ -28,13 +45,13 @@ def build_dbt_args(
 ) -> list[str]:
     """The arguments of `dbt build` for one run.
 
-    ``as_of_date`` (YYYY-MM-DD) and ``extra_vars`` are passed as dbt vars (JSON, which dbt reads
-    as YAML); ``exclude`` narrows the build further than the Dagster selection does. (There is
-    no ``select``: dagster-dbt adds its own ``--select`` and dbt unions repeated selections, so a
-    narrower selection is made in Dagster: a layer job or an asset selection.)
+    ``as_of_date`` (YYYY-MM-DD, validated here: the run config's one check) and ``extra_vars``
+    are passed as dbt vars (JSON, which dbt reads as YAML); ``exclude`` narrows the build further
+    than the Dagster selection does. (There is no ``select``: dagster-dbt adds its own
+    ``--select`` and dbt unions repeated selections, so a narrower selection is made in Dagster.)
     The dbt unit tests are left out unless ``unit_tests``: their inputs are static, so they prove
     the SQL once per change (`make test`), not once per scheduled build (dbt's own advice).
-    Raises SettingError on a malformed date, an empty selection or a var given twice.
+    Raises SettingError on a malformed date, an empty exclusion or a var given twice.
     """
     args = ["build"]
     dbt_vars: dict[str, Any] = {}
@@ -42,7 +59,7 @@ def build_dbt_args(
         if not key.isidentifier():
             raise SettingError(f"dbt var names must be identifiers, got {key!r}")
         dbt_vars[key] = value
-    checked_date = validate_as_of_date(as_of_date, "as_of_date")
+    checked_date = validate_as_of_date(as_of_date, "run config as_of_date")
     if checked_date is not None:
         if "as_of_date" in dbt_vars:
             raise SettingError("as_of_date is given both as as_of_date and in extra_vars")
@@ -51,7 +68,7 @@ def build_dbt_args(
         args += ["--vars", json.dumps(dbt_vars, sort_keys=True)]
     if exclude is not None:
         if not exclude.strip():
-            raise SettingError("--exclude must not be empty")
+            raise SettingError("exclude must not be empty")
         args += ["--exclude", exclude.strip()]
     if not unit_tests:
         args += ["--exclude-resource-type", "unit_test"]
@@ -59,7 +76,7 @@ def build_dbt_args(
 
 
 class DbtBuildConfig(dg.Config):
-    """Run config of the dbt step (all optional; the environment provides the defaults)."""
+    """Run config of the dbt step (all optional; the settings provide the defaults)."""
 
     as_of_date: str | None = None
     """YYYY-MM-DD; overrides env CS_AS_OF_DATE for this run."""
@@ -72,30 +89,25 @@ class DbtBuildConfig(dg.Config):
 
 
 def build_dbt_assets(
-    project: DbtProject,
-    manifest: Mapping[str, Any],
-    translator: DagsterDbtTranslator,
+    project: DbtProject, manifest: Mapping[str, Any], translator: DagsterDbtTranslator
 ) -> dg.AssetsDefinition:
     """The `@dbt_assets` multi-asset over the whole project."""
 
     @dbt_assets(
-        manifest=manifest,
-        project=project,
-        dagster_dbt_translator=translator,
-        name=DBT_OP_NAME,
+        manifest=manifest, project=project, dagster_dbt_translator=translator, name=DBT_OP_NAME
     )
     def dbt_build(
-        context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig
+        context: dg.AssetExecutionContext,
+        dbt: DbtCliResource,
+        settings: dg.ResourceParam[Settings],
+        config: DbtBuildConfig,
     ) -> Iterator[Any]:
-        # Validates every setting (CS_AS_OF_DATE included) before dbt starts. The env date is
-        # read by dbt itself (macros/as_of_date.sql); only a run-config date becomes a --vars,
-        # so that a plain build keeps the arguments of the set-up's `dbt parse` (partial parse).
-        settings = Settings.from_env()
-        as_of_date = validate_as_of_date(config.as_of_date, "run config as_of_date")
+        # env CS_AS_OF_DATE is read by dbt itself; only a run-config date becomes --vars, so a
+        # plain build keeps the arguments of the set-up's `dbt parse` (partial parse).
         extra_vars: dict[str, Any] = {}
         if config.max_quarantine_share is not None:
             extra_vars["max_quarantine_share"] = config.max_quarantine_share
-        args = build_dbt_args(as_of_date, config.exclude, extra_vars, config.unit_tests)
+        args = build_dbt_args(config.as_of_date, config.exclude, extra_vars, config.unit_tests)
         context.log.info(
             f"dbt {' '.join(args)} | raw data {settings.raw_data_dir} -> {settings.warehouse_path}"
         )
@@ -106,11 +118,11 @@ def build_dbt_assets(
             if is_transient_failure(str(err)):
                 context.log.warning(
                     f"The warehouse {settings.warehouse_path} is locked by another process; "
-                    f"retrying in {settings.retry_wait_seconds:.0f}s."
+                    f"retrying in {settings.retry_wait_seconds:.0f}s "
+                    f"(at most {settings.retry_max} times)."
                 )
                 raise dg.RetryRequested(
-                    max_retries=settings.run_max_retries,
-                    seconds_to_wait=settings.retry_wait_seconds,
+                    max_retries=settings.retry_max, seconds_to_wait=settings.retry_wait_seconds
                 ) from err
             raise
         except KeyError as err:
@@ -133,7 +145,7 @@ def close_dbt_adapter(adapter: Any) -> None:
 
     dbt keeps its connections open per thread; DuckDB then refuses any other connection to the
     same file from this process with a different configuration (the checks' read-only one, the
-    publish step's read-write one) until it is closed.
+    publish step's) until it is closed.
     """
     if adapter is None:
         return
@@ -149,9 +161,7 @@ def close_dbt_adapter(adapter: Any) -> None:
 
 
 def raw_source_specs(
-    project: DbtProject,
-    manifest: Mapping[str, Any],
-    translator: DagsterDbtTranslator,
+    project: DbtProject, manifest: Mapping[str, Any], translator: DagsterDbtTranslator
 ) -> Sequence[dg.AssetSpec]:
     """External assets for the dbt sources (the raw files), so they show in group `raw`."""
     specs = []
@@ -171,12 +181,3 @@ def raw_source_specs(
             )
         )
     return specs
-
-
-def model_nodes(manifest: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
-    """dbt models of the project by name."""
-    return {
-        node["name"]: node
-        for node in manifest.get("nodes", {}).values()
-        if node.get("resource_type") == "model"
-    }

@@ -1,18 +1,20 @@
-"""Assemble the Dagster definitions from the dbt manifest (definitions.py calls this once)."""
+"""Assemble the Dagster definitions from the settings and the dbt manifest, once."""
 
 from __future__ import annotations
 
 import logging
+import shutil
+import sys
+from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DbtProject
+from dagster_dbt import DbtCliResource
 
-from orchestration.assets import build_dbt_assets, model_nodes, raw_source_specs
-from orchestration.project import build_dbt_project, load_manifest
+from orchestration.assets import build_dbt_assets, raw_source_specs
+from orchestration.project import build_dbt_project, load_manifest, model_nodes
 from orchestration.publish import PUBLISH_GROUP, build_publish_asset
-from orchestration.quality.checks import attached_suites, build_gx_checks, unattached_suites
+from orchestration.quality.checks import build_gx_checks
 from orchestration.report.assets import SERVING_OUTPUT_ASSETS
-from orchestration.resources import build_resources
 from orchestration.schedules import build_jobs, build_schedules
 from orchestration.settings import Settings
 from orchestration.translator import CustomerSuccessTranslator
@@ -20,40 +22,44 @@ from orchestration.translator import CustomerSuccessTranslator
 logger = logging.getLogger(__name__)
 
 
-def build_definitions(
-    settings: Settings | None = None, project: DbtProject | None = None
-) -> dg.Definitions:
+def build_definitions(settings: Settings | None = None) -> dg.Definitions:
+    """The definitions; ``settings`` (default: from the environment) become the `settings`
+    resource every asset and check reads."""
     settings = settings or Settings.from_env()
-    project = project or build_dbt_project(settings)
+    project = build_dbt_project(settings)
     manifest = load_manifest(project)
     translator = CustomerSuccessTranslator()
     models = model_nodes(manifest)
     warn_if_parsed_for_another_warehouse(models, settings)
 
     dbt_build = build_dbt_assets(project, manifest, translator)
-    sources = raw_source_specs(project, manifest, translator)
     gx_checks = build_gx_checks(models, translator)
-    for suite in unattached_suites(models):
-        logger.warning(
-            "GX suite %s skipped: model %s is not built by the dbt project yet",
-            suite.name,
-            suite.model,
-        )
     publish = build_publish_asset(
-        models,
-        translator,
-        {suite.check_name: suite.model for suite in attached_suites(models)},
+        models, translator, {*dbt_build.check_keys, *gx_checks.check_keys}
     )
-
     groups = {spec.group_name for spec in dbt_build.specs if spec.group_name} | {PUBLISH_GROUP}
-    jobs = build_jobs(groups, settings)
+    jobs = build_jobs(groups)
     return dg.Definitions(
-        assets=[*sources, dbt_build, publish, *SERVING_OUTPUT_ASSETS],
-        asset_checks=[gx_checks] if gx_checks is not None else [],
+        assets=[
+            *raw_source_specs(project, manifest, translator),
+            dbt_build,
+            publish,
+            *SERVING_OUTPUT_ASSETS,
+        ],
+        asset_checks=[gx_checks],
         jobs=jobs,
         schedules=build_schedules(jobs, settings),
-        resources=build_resources(project),
+        resources={
+            "settings": settings,
+            "dbt": DbtCliResource(project_dir=project, dbt_executable=dbt_executable()),
+        },
     )
+
+
+def dbt_executable() -> str:
+    """The dbt of this virtualenv (next to its python), else the one on PATH."""
+    beside = Path(sys.executable).with_name("dbt")
+    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
 
 
 def warn_if_parsed_for_another_warehouse(models: dict, settings: Settings) -> None:

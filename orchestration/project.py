@@ -1,4 +1,4 @@
-"""The dbt project as Dagster sees it.
+"""The dbt project as Dagster sees it: the project, its parsed manifest, and the models in it.
 
 The manifest (`target/manifest.json`, or `$DBT_TARGET_PATH/manifest.json`) is prepared by the
 set-up (`make manifest` runs `dbt parse`); it is never committed and never built here.
@@ -7,7 +7,6 @@ set-up (`make manifest` runs `dbt parse`); it is never committed and never built
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -16,28 +15,26 @@ from dagster_dbt import DbtProject
 
 from orchestration.settings import Settings
 
+Node = Mapping[str, Any]
+
 
 class ManifestMissingError(RuntimeError):
     """The dbt manifest the definitions are built from does not exist yet."""
 
 
-def build_dbt_project(settings: Settings | None = None) -> DbtProject:
-    """The `DbtProject`: the repository root, profiles from the root, target CS_DBT_TARGET.
-
-    profiles.yml already reads CS_DBT_TARGET (default duckdb). The target is passed on the
-    command line only when it is set explicitly, so that the arguments match the set-up's
-    `dbt parse` and dbt can reuse its partial parse (a full parse costs ~15 s per build).
-    """
-    settings = settings or Settings.from_env()
+def build_dbt_project(settings: Settings) -> DbtProject:
+    """The repository root with its profiles.yml. The target is passed on the command line only
+    when CS_DBT_TARGET is set (profiles.yml reads it too), so that the arguments match the
+    set-up's `dbt parse` and dbt reuses its partial parse."""
     return DbtProject(
         project_dir=settings.project_dir,
         profiles_dir=settings.project_dir,
-        target=settings.dbt_target if os.environ.get("CS_DBT_TARGET", "").strip() else None,
+        target=settings.dbt_target,
         target_path=settings.dbt_target_path,
     )
 
 
-def load_manifest(project: DbtProject) -> Mapping[str, Any]:
+def load_manifest(project: DbtProject) -> dict[str, Any]:
     """The parsed manifest, or a clear error that says how to produce it."""
     path = Path(project.manifest_path)
     if not path.exists():
@@ -47,3 +44,26 @@ def load_manifest(project: DbtProject) -> Mapping[str, Any]:
         )
     with path.open(encoding="utf-8") as handle:
         return json.load(handle)
+
+
+def model_nodes(manifest: Mapping[str, Any]) -> dict[str, Node]:
+    """dbt models of the project by name."""
+    return {
+        node["name"]: node
+        for node in manifest.get("nodes", {}).values()
+        if node.get("resource_type") == "model"
+    }
+
+
+def relation(node: Node) -> tuple[str, str]:
+    """(schema, table) of a model in the warehouse."""
+    return node["schema"], node.get("alias") or node["name"]
+
+
+def quote_identifier(name: str) -> str:
+    """`"name"` with embedded quotes doubled."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def quote_relation(schema: str, name: str) -> str:
+    return f"{quote_identifier(schema)}.{quote_identifier(name)}"

@@ -1,13 +1,12 @@
 """Jobs and the daily schedule.
 
-- `build_all`: the whole graph (dbt build, every check, publish): the main job, run daily.
-- `build_<group>` for each group of dbt models (staging, intermediate, audit, marts): partial
-  runs for development and repair. They never publish: only `build_all` contains the publish step.
+- `build_all`: the whole graph (dbt build, every check, publish, report, exports): the main job,
+  run daily by the schedule `daily_build_all`.
+- `build_<group>` for each group of dbt models (staging, intermediate, audit, marts, semantic):
+  partial runs for development and repair. They never publish: only `build_all` contains the
+  publish step.
 
-Run-level retries: the jobs carry `dagster/max_retries` (CS_RUN_MAX_RETRIES) with
-`dagster/retry_on_asset_or_op_failure=false`, so the daemon re-launches a run that died for a
-reason outside the steps (a killed run worker), never one whose checks failed. A locked warehouse
-file inside the dbt step is retried by the step itself (see assets.py).
+Retries are the dbt step's own (assets.py), the same under `make run` and the daemon.
 """
 
 from __future__ import annotations
@@ -26,13 +25,6 @@ MAIN_JOB = "build_all"
 SCHEDULE_NAME = "daily_build_all"
 
 
-def retry_tags(settings: Settings) -> dict[str, str]:
-    return {
-        "dagster/max_retries": str(settings.run_max_retries),
-        "dagster/retry_on_asset_or_op_failure": "false",
-    }
-
-
 def validate_schedule(cron: str, timezone: str) -> None:
     if not is_valid_cron_string(cron):
         raise SettingError(f"CS_SCHEDULE_CRON is not a valid cron expression: {cron!r}")
@@ -42,14 +34,12 @@ def validate_schedule(cron: str, timezone: str) -> None:
         raise SettingError(f"CS_SCHEDULE_TIMEZONE is not a known time zone: {timezone!r}") from err
 
 
-def build_jobs(groups: Iterable[str], settings: Settings) -> list[dg.UnresolvedAssetJobDefinition]:
-    tags = retry_tags(settings)
+def build_jobs(groups: Iterable[str]) -> list[dg.UnresolvedAssetJobDefinition]:
     jobs = [
         dg.define_asset_job(
             name=MAIN_JOB,
             selection=dg.AssetSelection.all(),
             description="The whole graph: dbt build, dbt tests and GX checks, then publish.",
-            tags=tags,
         )
     ]
     for group in sorted(set(groups) - {RAW_GROUP, PUBLISH_GROUP}):
@@ -58,7 +48,6 @@ def build_jobs(groups: Iterable[str], settings: Settings) -> list[dg.UnresolvedA
                 name=f"build_{group}",
                 selection=dg.AssetSelection.groups(group),
                 description=f"Only the {group} models and their checks (never publishes).",
-                tags=tags,
             )
         )
     return jobs

@@ -1,8 +1,9 @@
-"""Settings of the orchestration, read from the environment (see docs/orchestration.md).
+"""Every setting of the orchestration, resolved once from the environment (docs/orchestration.md).
 
-Everything is resolved when it is needed, not at import, so a test or a long-lived `dagster dev`
-process sees the environment it runs in. Relative paths are relative to the project directory,
-exactly as dbt resolves them (dbt runs with the project directory as its working directory).
+`Settings.from_env()` runs once when the Dagster definitions are built (`orchestration.definitions`,
+`orchestration.run`), and the result is the `settings` resource every asset and check reads.
+Relative paths are relative to the project directory, exactly as dbt resolves them (dbt runs with
+the project directory as its working directory). A bad value is a `SettingError` naming it.
 """
 
 from __future__ import annotations
@@ -13,13 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-DEFAULT_PROJECT_DIR = PACKAGE_DIR.parent
-
-DEFAULT_WAREHOUSE_PATH = "warehouse/customer_success.duckdb"
-DEFAULT_SERVING_PATH = "warehouse/customer_success_serving.duckdb"
-DEFAULT_SCHEDULE_CRON = "0 5 * * *"
-DEFAULT_SCHEDULE_TIMEZONE = "UTC"
+DEFAULT_PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 _DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -28,8 +23,8 @@ class SettingError(ValueError):
     """A setting (environment variable or run config) has an unusable value."""
 
 
-def validate_as_of_date(value: str | None, source: str = "as_of_date") -> str | None:
-    """Return ``value`` stripped if it is a real calendar date ``YYYY-MM-DD``; None if empty."""
+def validate_as_of_date(value: str | None, source: str) -> str | None:
+    """``value`` stripped if it is a real calendar date ``YYYY-MM-DD``; None if empty."""
     if value is None or not value.strip():
         return None
     text = value.strip()
@@ -47,52 +42,30 @@ def _env(name: str) -> str | None:
     return value or None
 
 
-def _env_float(name: str, default: float, minimum: float = 0.0) -> float:
+def _number(name: str, default: float, minimum: float, kind: type) -> float:
     raw = _env(name)
     if raw is None:
         return default
     try:
-        value = float(raw)
+        value = kind(raw)
     except ValueError as err:
-        raise SettingError(f"{name} must be a number, got {raw!r}") from err
+        expected = "a whole number" if kind is int else "a number"
+        raise SettingError(f"{name} must be {expected}, got {raw!r}") from err
     if value < minimum:
         raise SettingError(f"{name} must be >= {minimum}, got {raw!r}")
     return value
-
-
-def _env_int(name: str, default: int, minimum: int = 0) -> int:
-    raw = _env(name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError as err:
-        raise SettingError(f"{name} must be a whole number, got {raw!r}") from err
-    if value < minimum:
-        raise SettingError(f"{name} must be >= {minimum}, got {raw!r}")
-    return value
-
-
-def project_dir() -> Path:
-    """The dbt project (= repository) root: env CS_PROJECT_DIR, else the package's parent."""
-    raw = _env("CS_PROJECT_DIR")
-    return Path(raw).resolve() if raw else DEFAULT_PROJECT_DIR
-
-
-def _resolve(path: str) -> Path:
-    candidate = Path(path).expanduser()
-    return candidate if candidate.is_absolute() else project_dir() / candidate
 
 
 @dataclass(frozen=True)
 class QualitySettings:
-    """Thresholds of the raw-data suites (volume and freshness)."""
+    """Thresholds of the Great Expectations suites (volume, freshness, drift)."""
 
-    volume_max_drop: float
-    volume_max_growth: float
-    freshness_min_lag_days: int
-    freshness_gap_factor: float
-    freshness_window_days: int
+    volume_max_drop: float = 0.5
+    volume_max_growth: float = 1.0
+    freshness_min_lag_days: int = 3
+    freshness_gap_factor: float = 3.0
+    freshness_window_days: int = 90
+    drift_max_change: float = 0.1
 
 
 @dataclass(frozen=True)
@@ -101,48 +74,56 @@ class Settings:
     warehouse_path: Path
     serving_path: Path
     data_docs_dir: Path
+    report_dir: Path
+    exports_dir: Path
     raw_data_dir: Path
     as_of_date: str | None
-    dbt_target: str
+    dbt_target: str | None
     dbt_target_path: Path
     schedule_cron: str
     schedule_timezone: str
     schedule_running: bool
-    run_max_retries: int
+    retry_max: int
     retry_wait_seconds: float
     quality: QualitySettings
 
     @classmethod
     def from_env(cls) -> Settings:
-        root = project_dir()
-        warehouse = _resolve(_env("CS_WAREHOUSE_PATH") or DEFAULT_WAREHOUSE_PATH)
-        serving = _resolve(_env("CS_SERVING_PATH") or DEFAULT_SERVING_PATH)
+        project = Path(_env("CS_PROJECT_DIR") or DEFAULT_PROJECT_DIR).resolve()
+
+        def path(variable: str, default: str | Path) -> Path:
+            candidate = Path(_env(variable) or default).expanduser()
+            return candidate if candidate.is_absolute() else project / candidate
+
+        warehouse = path("CS_WAREHOUSE_PATH", "warehouse/customer_success.duckdb")
+        serving = path("CS_SERVING_PATH", "warehouse/customer_success_serving.duckdb")
         if warehouse == serving:
             raise SettingError(
                 f"CS_SERVING_PATH must differ from CS_WAREHOUSE_PATH (both are {warehouse})"
             )
-        docs = _env("CS_DATA_DOCS_DIR")
-        target_path = _env("DBT_TARGET_PATH") or "target"
         return cls(
-            project_dir=root,
+            project_dir=project,
             warehouse_path=warehouse,
             serving_path=serving,
-            data_docs_dir=_resolve(docs) if docs else warehouse.parent / "data_docs",
-            raw_data_dir=_resolve(_env("CS_RAW_DATA_DIR") or "seeds"),
+            data_docs_dir=path("CS_DATA_DOCS_DIR", warehouse.parent / "data_docs"),
+            report_dir=path("CS_REPORT_DIR", serving.parent / "report"),
+            exports_dir=path("CS_EXPORTS_DIR", serving.parent / "exports"),
+            raw_data_dir=path("CS_RAW_DATA_DIR", "seeds"),
             as_of_date=validate_as_of_date(_env("CS_AS_OF_DATE"), "CS_AS_OF_DATE"),
-            dbt_target=_env("CS_DBT_TARGET") or "duckdb",
-            dbt_target_path=_resolve(target_path),
-            schedule_cron=_env("CS_SCHEDULE_CRON") or DEFAULT_SCHEDULE_CRON,
-            schedule_timezone=_env("CS_SCHEDULE_TIMEZONE") or DEFAULT_SCHEDULE_TIMEZONE,
+            dbt_target=_env("CS_DBT_TARGET"),
+            dbt_target_path=path("DBT_TARGET_PATH", "target"),
+            schedule_cron=_env("CS_SCHEDULE_CRON") or "0 5 * * *",
+            schedule_timezone=_env("CS_SCHEDULE_TIMEZONE") or "UTC",
             schedule_running=(_env("CS_SCHEDULE_RUNNING") or "false").lower()
             in ("1", "true", "yes"),
-            run_max_retries=_env_int("CS_RUN_MAX_RETRIES", 2),
-            retry_wait_seconds=_env_float("CS_RUN_RETRY_WAIT_SECONDS", 20.0),
+            retry_max=int(_number("CS_RUN_MAX_RETRIES", 2, 0, int)),
+            retry_wait_seconds=_number("CS_RUN_RETRY_WAIT_SECONDS", 20.0, 0, float),
             quality=QualitySettings(
-                volume_max_drop=_env_float("CS_VOLUME_MAX_DROP", 0.5),
-                volume_max_growth=_env_float("CS_VOLUME_MAX_GROWTH", 1.0),
-                freshness_min_lag_days=_env_int("CS_FRESHNESS_MIN_LAG_DAYS", 3),
-                freshness_gap_factor=_env_float("CS_FRESHNESS_GAP_FACTOR", 3.0),
-                freshness_window_days=_env_int("CS_FRESHNESS_WINDOW_DAYS", 90, minimum=1),
+                volume_max_drop=_number("CS_VOLUME_MAX_DROP", 0.5, 0, float),
+                volume_max_growth=_number("CS_VOLUME_MAX_GROWTH", 1.0, 0, float),
+                freshness_min_lag_days=int(_number("CS_FRESHNESS_MIN_LAG_DAYS", 3, 0, int)),
+                freshness_gap_factor=_number("CS_FRESHNESS_GAP_FACTOR", 3.0, 0, float),
+                freshness_window_days=int(_number("CS_FRESHNESS_WINDOW_DAYS", 90, 1, int)),
+                drift_max_change=_number("CS_DRIFT_MAX_CHANGE", 0.1, 0, float),
             ),
         )

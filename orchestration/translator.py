@@ -1,10 +1,9 @@
 """How dbt resources become Dagster assets: the group is the layer, read from the folder.
 
 A dbt source (the raw files the on-run-start loader exposes as views `raw.<table>`) is in group
-`raw`; a model is in the group of the first folder under `models/` (`models/staging/...` ->
-`staging`, `models/intermediate/...` -> `intermediate`, `models/marts/...` -> `marts`,
-`models/audit/...` -> `audit`, `models/semantic/...` (MetricFlow's time spine) -> `semantic`).
-There is no per-model rule: a new model lands in its layer's group by where it lives.
+`raw`; a model is in the group of the first folder under `models/` (`staging`, `intermediate`,
+`marts`, `audit`, `semantic`). There is no per-model rule: a new model lands in its layer's group
+by where it lives.
 """
 
 from __future__ import annotations
@@ -18,25 +17,14 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtProject
 
 RAW_GROUP = "raw"
-DEFAULT_GROUP = "default"
-
-# Folder under models/ -> Dagster group. A folder not listed here keeps its own (sanitised) name.
-LAYER_GROUPS: Mapping[str, str] = {
-    "staging": "staging",
-    "intermediate": "intermediate",
-    "marts": "marts",
-    "audit": "audit",
-    "semantic": "semantic",
-}
 
 
 def group_for_path(original_file_path: str) -> str:
     """The group of a model given its path relative to the project (`models/<layer>/...`)."""
     parts = PurePosixPath(original_file_path.replace("\\", "/")).parts
     if len(parts) < 3 or parts[0] != "models":
-        return DEFAULT_GROUP
-    folder = parts[1]
-    return LAYER_GROUPS.get(folder) or re.sub(r"[^A-Za-z0-9_]", "_", folder)
+        return "default"
+    return re.sub(r"[^A-Za-z0-9_]", "_", parts[1])
 
 
 def check_description(manifest: Mapping[str, Any], test_unique_id: str) -> str | None:

@@ -1,9 +1,10 @@
-"""Run the suites: read the warehouse (read-only, closed right after), validate with Great
-Expectations' pandas data source, build the Data Docs, and say for each suite what happened.
+"""Run the suites: load each suite's small frame from the warehouse (read-only, closed right
+after), validate it with Great Expectations' pandas data source, build the Data Docs, and say for
+each suite what happened.
 
 GX's SQL data source does not work on DuckDB (GX 1.24: every metric fails with `list index out of
-range`), so the data is read with DuckDB and handed to GX as dataframes. Any exception, in the
-reading or inside GX, makes the suite an ERROR: never a pass.
+range`), so the suites aggregate in DuckDB and hand GX the result as a dataframe. Any exception, in
+the loading or inside GX, makes the suite an ERROR: never a pass.
 """
 
 from __future__ import annotations
@@ -11,25 +12,22 @@ from __future__ import annotations
 import os
 import shutil
 import traceback
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from orchestration.quality.suites import (
-    SPINE_MODEL,
-    LoadContext,
-    Suite,
-    SuiteInputs,
-)
-from orchestration.quality.warehouse import read_only
+import duckdb
+
+from orchestration.publish import PublishRecord
+from orchestration.quality.suites import Loaded, Suite, SuiteContext
 from orchestration.settings import QualitySettings
 
 PASSED = "passed"
 FAILED = "failed"  # an error expectation failed: blocks publishing
 WARNED = "warned"  # only warn expectations failed: published, with a warning
-ERRORED = "error"  # the suite could not be evaluated (GX or reading raised): blocks publishing
-NOT_BUILT = "not_built"  # the relation does not exist in the warehouse: skipped, said so
+ERRORED = "error"  # the suite could not be evaluated (loading or GX raised): blocks publishing
 
 
 @dataclass
@@ -42,70 +40,36 @@ class SuiteOutcome:
     succeeded: int = 0
     notes: tuple[str, ...] = ()
 
-    @property
-    def blocks_publishing(self) -> bool:
-        return self.status in (FAILED, ERRORED)
-
-
-class NotBuilt(Exception):
-    """The relation a suite reads does not exist in the warehouse."""
-
 
 def describe_exception(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def load_inputs(
-    warehouse_path: Path,
-    suites: Sequence[Suite],
-    relations: Mapping[str, tuple[str, str]],
-    as_of_date: str | None,
-    quality: QualitySettings,
-) -> dict[str, SuiteInputs | BaseException]:
-    """Read every suite's data in one read-only connection. Errors are kept per suite."""
-    context = LoadContext(relations=dict(relations), as_of_date=as_of_date, quality=quality)
-    loaded: dict[str, SuiteInputs | BaseException] = {}
-    with read_only(warehouse_path) as reader:
-        spine: tuple[str, ...] = ()
-        spine_error: BaseException | None = None
-        try:
-            spine_frame = reader.frame(
-                "select strftime(month, '%Y-%m-%d') as month "
-                f"from {context.relation(SPINE_MODEL)} order by month"
-            )
-            spine = tuple(spine_frame["month"].tolist())
-        except Exception as err:  # kept and reported per suite
-            spine_error = err
+def load_frames(
+    warehouse_path: Path, suites: Sequence[Suite], context: Callable[..., SuiteContext]
+) -> dict[str, Loaded | BaseException]:
+    """Every suite's frame, read in one read-only connection (``context(connection=...)`` is
+    what the suites see). Errors are kept per suite."""
+    if not warehouse_path.exists():
+        raise FileNotFoundError(f"warehouse file {warehouse_path} does not exist (nothing built)")
+    connection = duckdb.connect(str(warehouse_path), read_only=True)
+    loaded: dict[str, Loaded | BaseException] = {}
+    try:
+        suite_context = context(connection=connection)
         for suite in suites:
             try:
-                for model in (suite.model, *suite.reads):
-                    if model not in relations or not reader.relation_exists(*relations[model]):
-                        where = ".".join(relations.get(model, ("?", model)))
-                        raise NotBuilt(
-                            f"not built: {where} does not exist in the warehouse "
-                            f"(model {model} is not in the dbt project yet or was not built)"
-                        )
-                if spine_error is not None and suite.uses_spine:
-                    raise RuntimeError(f"cannot read the month spine: {spine_error}")
-                frame, notes = suite.load(reader, context, suite.model)
-                loaded[suite.name] = SuiteInputs(
-                    frame=frame,
-                    spine_months=spine,
-                    as_of_date=as_of_date,
-                    quality=quality,
-                    notes=notes,
-                )
+                loaded[suite.name] = suite.load(suite_context)
             except Exception as err:  # becomes the suite's error
                 loaded[suite.name] = err
+    finally:
+        connection.close()
     return loaded
 
 
 def _gx_context(data_docs_dir: Path | None) -> Any:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations as gx  # GX is heavy: imported only to validate
-    from great_expectations.data_context.types.base import (
-        ProgressBarsConfig,
-    )
+    from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
@@ -124,27 +88,17 @@ def _gx_context(data_docs_dir: Path | None) -> Any:
     return context
 
 
-def _raised(exception_info: Any) -> str | None:
-    """The exception message GX recorded for an expectation, if it raised."""
-    if not isinstance(exception_info, Mapping):
-        return None
-    if exception_info.get("raised_exception"):
-        return str(exception_info.get("exception_message") or "exception")
-    for value in exception_info.values():
-        if isinstance(value, Mapping) and value.get("raised_exception"):
-            return str(value.get("exception_message") or "exception")
+def _raised(info: Any) -> str | None:
+    """The message of an exception GX recorded for an expectation (flat or keyed by metric)."""
+    for record in (info, *(info.values() if isinstance(info, Mapping) else ())):
+        if isinstance(record, Mapping) and record.get("raised_exception"):
+            return str(record.get("exception_message") or "exception")
     return None
 
 
 def _describe_result(result: Any) -> str:
     config = result.expectation_config
-    kwargs = {
-        key: value
-        for key, value in config.kwargs.items()
-        if key not in ("batch_id", "value_set") and value is not None
-    }
-    if "value_set" in config.kwargs:
-        kwargs["value_set"] = f"<{len(config.kwargs['value_set'] or [])} values>"
+    kwargs = {key: value for key, value in config.kwargs.items() if key != "batch_id"}
     details = result.result or {}
     observed = ""
     if "unexpected_count" in details:
@@ -155,7 +109,7 @@ def _describe_result(result: Any) -> str:
     return f"{config.type}({kwargs}){observed}"
 
 
-def _outcome_from_validation(suite: Suite, inputs: SuiteInputs, validation: Any) -> SuiteOutcome:
+def _outcome_from_validation(suite: Suite, notes: tuple[str, ...], validation: Any) -> SuiteOutcome:
     errors: list[str] = []
     failures: list[str] = []
     warnings: list[str] = []
@@ -177,112 +131,88 @@ def _outcome_from_validation(suite: Suite, inputs: SuiteInputs, validation: Any)
         status, summary = WARNED, f"{len(warnings)} warning expectation(s) failed ({counts})"
     else:
         status, summary = PASSED, counts
-    return SuiteOutcome(
-        suite=suite,
-        status=status,
-        summary=summary,
-        failures=[*errors, *failures, *(f"[warn] {item}" for item in warnings)],
-        evaluated=evaluated,
-        succeeded=succeeded,
-        notes=inputs.notes,
-    )
+    failed = [*errors, *failures, *(f"[warn] {item}" for item in warnings)]
+    return SuiteOutcome(suite, status, summary, failed, evaluated, succeeded, notes)
 
 
-def validate(
-    suites: Sequence[Suite],
-    loaded: Mapping[str, SuiteInputs | BaseException],
-    data_docs_dir: Path | None = None,
-    run_name: str | None = None,
-) -> list[SuiteOutcome]:
-    """Validate each suite's frame with GX; build the Data Docs when a directory is given."""
-    outcomes: dict[str, SuiteOutcome] = {}
-    to_validate: list[tuple[Suite, SuiteInputs]] = []
-    for suite in suites:
-        item = loaded.get(suite.name)
-        if isinstance(item, NotBuilt):
-            outcomes[suite.name] = SuiteOutcome(suite, NOT_BUILT, f"skipped, {item}")
-        elif isinstance(item, SuiteInputs):
-            to_validate.append((suite, item))
-        else:
-            reason = describe_exception(item) if item else "no data was loaded"
-            outcomes[suite.name] = SuiteOutcome(suite, ERRORED, f"could not read data: {reason}")
+def _validate(
+    gx_context: Any, suite: Suite, loaded: Loaded, quality: QualitySettings, run_id: Any
+) -> SuiteOutcome:
+    from great_expectations import ExpectationSuite, ValidationDefinition
 
-    staging_docs = None
-    if to_validate:
-        try:
-            if data_docs_dir is not None:
-                staging_docs = data_docs_dir.with_name(f".{data_docs_dir.name}.building")
-                shutil.rmtree(staging_docs, ignore_errors=True)
-            context = _gx_context(staging_docs)
-            from great_expectations import ExpectationSuite, ValidationDefinition
-            from great_expectations.core.run_identifier import RunIdentifier
-
-            run_id = RunIdentifier(run_name=run_name) if run_name else None
-            source = context.data_sources.add_pandas("warehouse")
-        except Exception as err:  # GX unusable: every suite is an error
-            reason = describe_exception(err)
-            for suite, _ in to_validate:
-                outcomes[suite.name] = SuiteOutcome(suite, ERRORED, f"GX failed to start: {reason}")
-            to_validate = []
-
-        for suite, inputs in to_validate:
-            try:
-                batch = source.add_dataframe_asset(suite.name).add_batch_definition_whole_dataframe(
-                    "whole_table"
-                )
-                expectation_suite = context.suites.add(
-                    ExpectationSuite(name=suite.name, expectations=suite.expectations(inputs))
-                )
-                definition = context.validation_definitions.add(
-                    ValidationDefinition(name=suite.name, data=batch, suite=expectation_suite)
-                )
-                validation = definition.run(
-                    batch_parameters={"dataframe": inputs.frame}, run_id=run_id
-                )
-                outcomes[suite.name] = _outcome_from_validation(suite, inputs, validation)
-            except Exception as err:  # a GX exception is an error, never a pass
-                outcomes[suite.name] = SuiteOutcome(
-                    suite,
-                    ERRORED,
-                    f"GX raised: {describe_exception(err)}",
-                    failures=[traceback.format_exc(limit=3)],
-                    notes=inputs.notes,
-                )
-        if staging_docs is not None and data_docs_dir is not None and to_validate:
-            _build_docs(context, staging_docs, data_docs_dir, outcomes.values())
-    return [outcomes[suite.name] for suite in suites]
-
-
-def _build_docs(
-    context: Any, staging: Path, target: Path, outcomes: Iterable[SuiteOutcome]
-) -> None:
-    """Build the Data Docs beside ``target`` and swap them in; never fails the checks."""
+    frame, notes = loaded
     try:
-        context.build_data_docs()
-        retired = target.with_name(f".{target.name}.old")
-        shutil.rmtree(retired, ignore_errors=True)
-        if target.exists():
-            target.rename(retired)
-        staging.rename(target)
-        shutil.rmtree(retired, ignore_errors=True)
-    except Exception as err:
-        for outcome in outcomes:
-            outcome.notes = (*outcome.notes, f"Data Docs not built: {describe_exception(err)}")
+        batch = (
+            gx_context.data_sources.add_pandas(suite.name)
+            .add_dataframe_asset(suite.name)
+            .add_batch_definition_whole_dataframe("whole_table")
+        )
+        expectations = ExpectationSuite(name=suite.name, expectations=suite.expectations(quality))
+        definition = gx_context.validation_definitions.add(
+            ValidationDefinition(
+                name=suite.name, data=batch, suite=gx_context.suites.add(expectations)
+            )
+        )
+        validation = definition.run(batch_parameters={"dataframe": frame}, run_id=run_id)
+        return _outcome_from_validation(suite, notes, validation)
+    except Exception as err:  # a GX exception is an error, never a pass
+        summary = f"GX raised: {describe_exception(err)}"
+        return SuiteOutcome(suite, ERRORED, summary, [traceback.format_exc(limit=3)], notes=notes)
+
+
+def _swap_in_docs(staging: Path, target: Path) -> None:
+    retired = target.with_name(f".{target.name}.old")
+    shutil.rmtree(retired, ignore_errors=True)
+    if target.exists():
+        target.rename(retired)
+    staging.rename(target)
+    shutil.rmtree(retired, ignore_errors=True)
 
 
 def run_suites(
     warehouse_path: Path,
     suites: Sequence[Suite],
     relations: Mapping[str, tuple[str, str]],
-    as_of_date: str | None,
     quality: QualitySettings,
+    baseline: PublishRecord | None,
+    published: Path,
     data_docs_dir: Path | None = None,
     run_name: str | None = None,
 ) -> list[SuiteOutcome]:
-    """Load (read-only) and validate ``suites``; one outcome per suite, in order."""
+    """Load (read-only) and validate ``suites``; one outcome per suite, in order. The Data Docs
+    are built beside ``data_docs_dir`` and swapped in; failing to build them never fails a
+    check (the outcomes say so)."""
+    staging = data_docs_dir.with_name(f".{data_docs_dir.name}.building") if data_docs_dir else None
     try:
-        loaded = load_inputs(warehouse_path, suites, relations, as_of_date, quality)
-    except Exception as err:  # the warehouse could not be read at all
+        context = partial(
+            SuiteContext,
+            relations=relations,
+            quality=quality,
+            baseline=baseline,
+            published=published,
+        )
+        loaded = load_frames(warehouse_path, suites, context)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        gx_context = _gx_context(staging)
+        from great_expectations.core.run_identifier import RunIdentifier
+    except Exception as err:  # the warehouse cannot be read, or GX cannot start
         reason = describe_exception(err)
-        return [SuiteOutcome(s, ERRORED, f"could not read the warehouse: {reason}") for s in suites]
-    return validate(suites, loaded, data_docs_dir, run_name)
+        return [SuiteOutcome(suite, ERRORED, f"could not run: {reason}") for suite in suites]
+    run_id = RunIdentifier(run_name=run_name) if run_name else None
+    outcomes = []
+    for suite in suites:
+        item = loaded[suite.name]
+        if isinstance(item, BaseException):
+            reason = describe_exception(item)
+            outcomes.append(SuiteOutcome(suite, ERRORED, f"could not read data: {reason}"))
+        else:
+            outcomes.append(_validate(gx_context, suite, item, quality, run_id))
+    if staging is not None and data_docs_dir is not None:
+        try:
+            gx_context.build_data_docs()
+            _swap_in_docs(staging, data_docs_dir)
+        except Exception as err:
+            for outcome in outcomes:
+                outcome.notes = (*outcome.notes, f"Data Docs not built: {describe_exception(err)}")
+    return outcomes

@@ -1,55 +1,37 @@
 """The serving outputs as Dagster assets, downstream of the publish step (`serving_warehouse`):
 
-- `customer_success_report`: the self-contained HTML report, CS_REPORT_DIR/index.html
-  (default `report/` beside the serving file: warehouse/report/index.html);
-- `mart_exports`: a Parquet copy of every public mart, CS_EXPORTS_DIR/<mart>.parquet
-  (default `exports/` beside the serving file: warehouse/exports/).
+- `customer_success_report`: the self-contained HTML report, `Settings.report_dir/index.html`
+  (CS_REPORT_DIR; default `report/` beside the serving file: warehouse/report/index.html);
+- `mart_exports`: a Parquet copy of every public mart, `Settings.exports_dir/<mart>.parquet`
+  (CS_EXPORTS_DIR; default `exports/` beside the serving file: warehouse/exports/).
 
 Both read the published serving file only, never the warehouse being built, so they show exactly
-what BI tools see; they run only after a successful publish.
+what BI tools see; they run only after a successful publish. The report's build line is the
+publish step's record (its materialization metadata).
 """
 
-import os
 from pathlib import Path
 
 import dagster as dg
 
-from orchestration.publish import PUBLISH_ASSET_NAME, PUBLISH_GROUP
+from orchestration.publish import PUBLISH_GROUP, PUBLISH_KEY, PublishRecord, last_publish
 from orchestration.report.data import collect_report_data
 from orchestration.report.exports import export_marts
 from orchestration.report.page import render_page, write_atomically
-from orchestration.resources import WarehouseResource
 from orchestration.settings import Settings
 
-REPORT_ASSET_NAME = "customer_success_report"
-EXPORTS_ASSET_NAME = "mart_exports"
 
-
-def _directory(variable: str, default_name: str, settings: Settings) -> Path:
-    raw = os.environ.get(variable, "").strip()
-    if not raw:
-        return settings.serving_path.parent / default_name
-    path = Path(raw).expanduser()
-    return path if path.is_absolute() else settings.project_dir / path
-
-
-def report_dir(settings: Settings) -> Path:
-    return _directory("CS_REPORT_DIR", "report", settings)
-
-
-def exports_dir(settings: Settings) -> Path:
-    return _directory("CS_EXPORTS_DIR", "exports", settings)
-
-
-def write_report(serving_path: Path, directory: Path) -> tuple[Path, dict]:
-    data = collect_report_data(serving_path)
+def write_report(
+    serving_path: Path, directory: Path, record: PublishRecord | None = None
+) -> tuple[Path, dict]:
+    data = collect_report_data(serving_path, record)
     return write_atomically(directory / "index.html", render_page(data)), data
 
 
 @dg.asset(
-    name=REPORT_ASSET_NAME,
+    name="customer_success_report",
     group_name=PUBLISH_GROUP,
-    deps=[dg.AssetKey(PUBLISH_ASSET_NAME)],
+    deps=[PUBLISH_KEY],
     kinds={"html"},
     description=(
         "Self-contained HTML report (MRR waterfall, retention, churn, NPS, CSAT/CES, support, "
@@ -58,10 +40,10 @@ def write_report(serving_path: Path, directory: Path) -> tuple[Path, dict]:
     ),
 )
 def customer_success_report(
-    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext, settings: dg.ResourceParam[Settings]
 ) -> dg.MaterializeResult:
-    settings = warehouse.settings()
-    path, data = write_report(settings.serving_path, report_dir(settings))
+    record = last_publish(context.instance, settings.serving_path)
+    path, data = write_report(settings.serving_path, settings.report_dir, record)
     context.log.info(f"Report written to {path}")
     return dg.MaterializeResult(
         metadata={
@@ -75,9 +57,9 @@ def customer_success_report(
 
 
 @dg.asset(
-    name=EXPORTS_ASSET_NAME,
+    name="mart_exports",
     group_name=PUBLISH_GROUP,
-    deps=[dg.AssetKey(PUBLISH_ASSET_NAME)],
+    deps=[PUBLISH_KEY],
     kinds={"parquet"},
     description=(
         "Parquet copy of every public mart of the published serving file, "
@@ -85,15 +67,13 @@ def customer_success_report(
     ),
 )
 def mart_exports(
-    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext, settings: dg.ResourceParam[Settings]
 ) -> dg.MaterializeResult:
-    settings = warehouse.settings()
-    directory = exports_dir(settings)
-    counts = export_marts(settings.serving_path, directory)
-    context.log.info(f"Exported {len(counts)} marts to {directory}")
+    counts = export_marts(settings.serving_path, settings.exports_dir)
+    context.log.info(f"Exported {len(counts)} marts to {settings.exports_dir}")
     return dg.MaterializeResult(
         metadata={
-            "path": dg.MetadataValue.path(str(directory)),
+            "path": dg.MetadataValue.path(str(settings.exports_dir)),
             "row_counts": dg.MetadataValue.json(counts),
         }
     )

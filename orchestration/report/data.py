@@ -15,7 +15,10 @@ from typing import Any
 
 import duckdb
 
-SEGMENTS = ("all", "smb", "mid_market", "enterprise")
+from orchestration.publish import PublishRecord
+from orchestration.raw_contract import segments
+
+SEGMENTS = ("all", *segments())
 
 # mart -> the columns the report reads (every month x segment mart has month and segment).
 MONTHLY_COLUMNS: Mapping[str, Sequence[str]] = {
@@ -83,6 +86,7 @@ MONTHLY_COLUMNS: Mapping[str, Sequence[str]] = {
     ),
 }
 
+BUILD_FIELDS = ("run_id", "as_of_date", "published_at")  # of the publish record
 RED_ACCOUNT_COLUMNS = ("customer_id", "segment", "mrr", "health_score", "main_risk_factor")
 
 
@@ -155,22 +159,9 @@ def red_accounts(connection: duckdb.DuckDBPyConnection, month: str | None) -> li
     )
 
 
-def build_info(connection: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-    """The published build the report shows (audit.build_log, newest row; none before a publish)."""
-    logged = connection.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'audit' and table_name = 'build_log'"
-    ).fetchone()[0]
-    rows = logged and _rows(
-        connection,
-        "select run_id, as_of_date, finished_at from audit.build_log "
-        "order by finished_at desc limit 1",
-    )
-    return rows[0] if rows else {"run_id": None, "as_of_date": None, "finished_at": None}
-
-
-def collect_report_data(serving_path: Path) -> dict[str, Any]:
-    """Everything the page shows, from the serving file (opened read-only, closed on return)."""
+def collect_report_data(serving_path: Path, record: PublishRecord | None) -> dict[str, Any]:
+    """Everything the page shows, from the serving file (opened read-only, closed on return);
+    ``record``, the publish that wrote it, names the build."""
     if not serving_path.exists():
         raise FileNotFoundError(
             f"no serving file at {serving_path}: publish a build first (make run)"
@@ -180,7 +171,7 @@ def collect_report_data(serving_path: Path) -> dict[str, Any]:
         monthly = monthly_series(connection)
         latest = monthly["months"][-1] if monthly["months"] else None
         return {
-            "build": build_info(connection),
+            "build": {key: getattr(record, key) for key in BUILD_FIELDS} if record else {},
             "months": monthly["months"],
             "segments": list(SEGMENTS),
             "series": monthly["segments"],

@@ -351,7 +351,7 @@
   });
   var build = DATA.build || {};
   document.getElementById("build-meta").textContent =
-    "As of " + (build.as_of_date || "n/a") + " - build " + (build.run_id || "n/a") + " published " + (build.finished_at || "n/a") + " UTC";
+    "As of " + (build.as_of_date || "n/a") + " - build " + (build.run_id || "n/a") + " published " + (build.published_at || "n/a") + " UTC";
   render();
   document.body.setAttribute("data-rendered", "true");
 }());

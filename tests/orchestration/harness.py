@@ -88,23 +88,22 @@ def environment(env: dict[str, str]) -> Iterator[None]:
 
 def run_build_all(
     workspace: Workspace,
-    home: Path | None = None,
+    instance: dg.DagsterInstance,
     dbt_config: dict[str, object] | None = None,
     **extra_env: str,
 ) -> tuple[dg.ExecuteInProcessResult, dg.Definitions]:
     """Run the main job in this process (``dbt_config``: run config of the dbt step); never
-    raises on a failed run."""
+    raises on a failed run.
+
+    ``instance`` keeps runs and events in memory (a SQLite event log costs ~20 s a build here,
+    one write per dbt event); builds that share it see each other's publishes, as the days of
+    one deployment do. `orchestration.run` with a DAGSTER_HOME is exercised by the killed-build
+    test."""
     from orchestration.factory import build_definitions
     from orchestration.schedules import MAIN_JOB
 
-    home = home or workspace.root / "dagster_home"
-    home.mkdir(parents=True, exist_ok=True)
-    with environment({**workspace.env, "DAGSTER_HOME": str(home), **extra_env}):
+    with environment({**workspace.env, **extra_env}):
         defs = build_definitions()
-        # Runs and events in memory: a SQLite event log costs ~20 s a build here (one write per
-        # dbt event). Nothing the tests check lives in Dagster's storage; `orchestration.run`
-        # with a DAGSTER_HOME is exercised by the killed-build test.
-        instance = dg.DagsterInstance.ephemeral()
         result = defs.resolve_job_def(MAIN_JOB).execute_in_process(
             instance=instance,
             raise_on_error=False,

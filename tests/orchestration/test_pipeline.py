@@ -1,13 +1,15 @@
-"""The whole graph through Dagster on small generated data (issue 6).
+"""The whole graph through Dagster on small generated data.
 
 One workspace for the module (own raw data, warehouse, dbt target; never the repository's
-warehouse/), built in order: a first build with one out-of-range survey score, a second build
-while another process reads the serving file, a build with too many bad rows, and a build killed
-mid-run. The warehouse carries over between them, as it does from one day to the next.
+warehouse/) and one Dagster instance, built in order as the days of one deployment: a first build
+with one out-of-range survey score, a second build while another process reads the serving file, a
+build with too many bad rows, a build whose raw volume fell (a failing GX check), and a build killed
+mid-run. The warehouse and the record of the last publish carry over between them.
 """
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 import signal
@@ -19,9 +21,12 @@ import time
 import dagster as dg
 import pytest
 
-from orchestration.publish import PUBLISH_ASSET_NAME
+from orchestration.publish import PUBLISH_KEY, last_publish
+from orchestration.serving import TEMP_SUFFIX, serving_layer
+from orchestration.settings import Settings
 from tests.orchestration.harness import (
     Workspace,
+    environment,
     query,
     run_build_all,
     set_scores,
@@ -32,8 +37,15 @@ from tests.orchestration.harness import (
 
 
 @pytest.fixture(scope="module")
-def first_build(workspace: Workspace) -> tuple[dg.ExecuteInProcessResult, dg.Definitions]:
-    return run_build_all(workspace)
+def instance() -> dg.DagsterInstance:
+    return dg.DagsterInstance.ephemeral()
+
+
+@pytest.fixture(scope="module")
+def first_build(
+    workspace: Workspace, instance: dg.DagsterInstance
+) -> tuple[dg.ExecuteInProcessResult, dg.Definitions]:
+    return run_build_all(workspace, instance)
 
 
 def executable_keys(defs: dg.Definitions) -> set[dg.AssetKey]:
@@ -41,45 +53,73 @@ def executable_keys(defs: dg.Definitions) -> set[dg.AssetKey]:
     return {key for key in graph.get_all_asset_keys() if graph.get(key).is_executable}
 
 
-def check_evaluations(result: dg.ExecuteInProcessResult) -> list:
-    return [
-        event.event_specific_data
+def materialised(result: dg.ExecuteInProcessResult) -> set[dg.AssetKey]:
+    return {
+        event.asset_key
+        for event in result.all_events
+        if event.event_type_value == "ASSET_MATERIALIZATION"
+    }
+
+
+def check_evaluations(result: dg.ExecuteInProcessResult) -> dict[str, object]:
+    return {
+        event.event_specific_data.check_name: event.event_specific_data
         for event in result.all_events
         if event.event_type_value == "ASSET_CHECK_EVALUATION"
+    }
+
+
+def publish_metadata(result: dg.ExecuteInProcessResult) -> dict[str, object]:
+    (materialization,) = [
+        event.event_specific_data.materialization
+        for event in result.all_events
+        if event.event_type_value == "ASSET_MATERIALIZATION" and event.asset_key == PUBLISH_KEY
     ]
+    return {key: value.value for key, value in materialization.metadata.items()}
 
 
 def test_whole_graph_materialises_checks_pass_and_publishes(first_build, workspace):
     result, defs = first_build
     assert result.success, step_failures(result)
-
-    materialised = {
-        event.asset_key
-        for event in result.all_events
-        if event.event_type_value == "ASSET_MATERIALIZATION"
-    }
-    assert materialised == executable_keys(defs)
+    assert materialised(result) == executable_keys(defs)
 
     evaluations = check_evaluations(result)
-    planned = set(defs.resolve_asset_graph().asset_check_keys)
-    assert {e.asset_check_key for e in evaluations} == planned
-    assert [e.check_name for e in evaluations if not e.passed] == []
-    gx = [e for e in evaluations if e.check_name.startswith("gx_")]
-    assert {e.check_name for e in gx} >= {"gx_raw_volume", "gx_raw_freshness"}
-    assert len(evaluations) > len(gx) > 2  # dbt tests ran as checks too
+    graph = defs.resolve_asset_graph()
+    assert set(evaluations) == {key.name for key in graph.asset_check_keys}
+    assert [name for name, e in evaluations.items() if not e.passed] == []
+    assert {name for name in evaluations if name.startswith("gx_")} == {
+        "gx_raw_volume",
+        "gx_raw_freshness",
+        "gx_headline_drift",
+    }
+    assert "no previous published build" in str(evaluations["gx_raw_volume"].metadata["notes"])
 
-    assert workspace.serving.exists()
-    (run_id, as_of, counts, passed, failed) = query(
-        workspace.serving,
-        "select run_id, as_of_date, mart_row_counts, checks_passed, checks_failed "
-        "from audit.build_log",
-    )[0]
-    assert run_id == result.run_id
-    assert as_of is not None
-    assert passed == len(evaluations) and failed == 0
-    assert '"int_' not in counts and "mart_" in counts
+    record = publish_metadata(result)  # the build record is the publish's metadata
+    assert record["run_id"] == result.run_id and record["as_of_date"]
+    assert record["checks"] == len(evaluations)
+    assert record["raw_rows"]["survey_responses"]["quarantined"] == 1
+    with environment(workspace.env):
+        settings = Settings.from_env()
+    assert str(record["serving_path"]) == str(settings.serving_path)
+    served = {f"{r.schema}.{r.name}" for r in serving_layer(_models(workspace))}
+    assert set(record["row_counts"]) == served
+    tables = query(workspace.serving, "select schema_name || '.' || table_name from duckdb_tables")
+    assert {name for (name,) in tables} == served
     assert (workspace.root / "data_docs" / "index.html").exists()
-    assert not list(workspace.serving.parent.glob(f".{workspace.serving.name}.*.publishing"))
+    assert not list(workspace.serving.parent.glob(f".{workspace.serving.name}.*{TEMP_SUFFIX}"))
+    report = (workspace.root / "report" / "index.html").read_text()
+    assert result.run_id in report  # the report's build line is the publish's record
+    exports = workspace.root / "exports"
+    assert {p.stem for p in exports.glob("*.parquet")} == {
+        name.split(".")[1] for name in served if name.startswith("marts.")
+    }
+
+
+def _models(workspace: Workspace) -> dict:
+    from orchestration.project import build_dbt_project, load_manifest, model_nodes
+
+    with environment(workspace.env):
+        return model_nodes(load_manifest(build_dbt_project(Settings.from_env())))
 
 
 def test_out_of_range_score_is_quarantined_and_the_build_still_publishes(first_build, workspace):
@@ -96,7 +136,7 @@ def test_out_of_range_score_is_quarantined_and_the_build_still_publishes(first_b
         "select reason from audit.quarantined_rows where source_table = 'survey_responses'",
     )
     assert len(reasons) == 1 and "score" in reasons[0][0]
-    assert query(workspace.serving, "select rows_quarantined from audit.build_log")[0][0] == 1
+    assert publish_metadata(result)["rows_quarantined"] == 1
 
 
 READER = textwrap.dedent(
@@ -104,7 +144,8 @@ READER = textwrap.dedent(
     import sys, threading, time, duckdb
     path = sys.argv[1]
     sql = (
-        "select run_id, rows_quarantined from audit.build_log order by finished_at desc limit 1"
+        "select rows_quarantined from audit.row_reconciliation "
+        "where source_table = 'survey_responses'"
     )
     connection = duckdb.connect(path, read_only=True)
     print("OLD", *connection.execute(sql).fetchone(), flush=True)
@@ -132,7 +173,9 @@ READER = textwrap.dedent(
 )
 
 
-def test_reader_holding_the_serving_file_does_not_block_publishing(first_build, workspace):
+@pytest.fixture(scope="module")
+def second_build(first_build, workspace, instance):
+    """The next day while a process reads the serving file: the bad score was corrected."""
     first, _ = first_build
     assert first.success
     reader = subprocess.Popen(
@@ -143,31 +186,40 @@ def test_reader_holding_the_serving_file_does_not_block_publishing(first_build, 
     )
     try:
         old = reader.stdout.readline().split()
-        assert old[:2] == ["OLD", first.run_id]
-        # the second day's data: the bad score was corrected, so nothing is quarantined any more
         corrected = workspace.root / "raw_corrected"
         shutil.copytree(workspace.root / "raw", corrected)
         set_scores(corrected, "4", every=1, limit=1)
-        second, _ = run_build_all(
-            workspace, workspace.root / "home_second", CS_RAW_DATA_DIR=str(corrected)
-        )
-        assert second.success, step_failures(second)
+        second, _ = run_build_all(workspace, instance, CS_RAW_DATA_DIR=str(corrected))
         out, _ = reader.communicate("stop\n", timeout=60)
     finally:
         if reader.poll() is None:
             reader.kill()
+    return second, old, out
+
+
+def test_reader_holding_the_serving_file_does_not_block_publishing(second_build, first_build):
+    second, old, out = second_build
+    assert second.success, step_failures(second)
+    assert old == ["OLD", "1"]
     lines = {line.split()[0]: line.split() for line in out.splitlines()}
     assert "ERROR" not in lines, out
     still, new = lines["STILL"], lines["NEW"]
-    assert still[1:3] == [first.run_id, "1"] and int(still[3]) > 0 and still[4] == "0"
-    assert new[1:3] == [second.run_id, "0"]
-
-    volume = next(e for e in check_evaluations(second) if e.check_name == "gx_raw_volume")
-    assert volume.passed and "compared with the published run" in str(volume.metadata["notes"])
+    assert still[1] == "1" and int(still[2]) > 0 and still[3] == "0"
+    assert new[1] == "0"
 
 
-def test_quarantine_over_the_share_fails_the_run_and_keeps_the_serving_file(workspace):
-    assert workspace.serving.exists()
+def test_the_next_build_compares_with_the_last_publish(second_build, first_build):
+    second, _, _ = second_build
+    first, _ = first_build
+    evaluations = check_evaluations(second)
+    volume, drift = evaluations["gx_raw_volume"], evaluations["gx_headline_drift"]
+    assert volume.passed and first.run_id in str(volume.metadata["notes"])
+    assert drift.passed and "compared with the published file" in str(drift.metadata["notes"])
+
+
+def test_quarantine_over_the_share_fails_the_run_and_keeps_the_serving_file(
+    second_build, workspace, instance
+):
     before = sha256(workspace.serving)
     bad = workspace.root / "raw_bad"
     shutil.copytree(workspace.root / "raw", bad)
@@ -175,7 +227,7 @@ def test_quarantine_over_the_share_fails_the_run_and_keeps_the_serving_file(work
     # the whole job; its dbt step leaves out the layers the failing audit model does not need
     result, _ = run_build_all(
         workspace,
-        workspace.root / "home_bad",
+        instance,
         dbt_config={"exclude": "intermediate marts semantic"},
         CS_RAW_DATA_DIR=str(bad),
     )
@@ -183,17 +235,40 @@ def test_quarantine_over_the_share_fails_the_run_and_keeps_the_serving_file(work
     failures = step_failures(result)
     assert "max_quarantine_share" in failures["dbt_build"]
     assert "survey_responses" in failures["dbt_build"]
-    materialised = {
-        event.asset_key.to_user_string()
-        for event in result.all_events
-        if event.event_type_value == "ASSET_MATERIALIZATION"
-    }
-    assert PUBLISH_ASSET_NAME not in materialised
+    assert PUBLISH_KEY not in materialised(result)
     assert sha256(workspace.serving) == before
 
 
-def test_killed_build_leaves_the_serving_file_byte_identical(workspace):
-    assert workspace.serving.exists()
+def keep_every_fifth_pair(path) -> None:
+    """Keep 40% of the rows of a raw file (rows 0 and 1 of every 5)."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([rows[0], *(r for i, r in enumerate(rows[1:]) if i % 5 < 2)])
+
+
+def test_a_failing_gx_check_blocks_publishing_and_is_never_a_baseline(
+    second_build, workspace, instance
+):
+    second, _, _ = second_build
+    before = sha256(workspace.serving)
+    shrunk = workspace.root / "raw_shrunk"
+    shutil.copytree(workspace.root / "raw_corrected", shrunk)
+    keep_every_fifth_pair(shrunk / "product_usage.csv")  # nothing references usage rows
+    result, _ = run_build_all(workspace, instance, CS_RAW_DATA_DIR=str(shrunk))
+    assert not result.success
+    volume = check_evaluations(result)["gx_raw_volume"]
+    assert not volume.passed and volume.severity == dg.AssetCheckSeverity.ERROR
+    assert "1 error expectation(s) failed" in volume.description
+    assert "'min_value': -0.5" in str(volume.metadata["failures"])
+    assert PUBLISH_KEY not in materialised(result)  # Dagster skipped it: a blocking check failed
+    assert sha256(workspace.serving) == before
+    with environment(workspace.env):
+        baseline = last_publish(instance, Settings.from_env().serving_path)
+    assert baseline is not None and baseline.run_id == second.run_id
+
+
+def test_killed_build_leaves_the_serving_file_byte_identical(second_build, workspace):
     before = sha256(workspace.serving)
     home = workspace.root / "home_killed"
     process = start_build_process(workspace, home)
@@ -211,4 +286,3 @@ def test_killed_build_leaves_the_serving_file_byte_identical(workspace):
             os.killpg(process.pid, signal.SIGKILL)
     assert process.returncode == -signal.SIGKILL
     assert sha256(workspace.serving) == before
-    assert query(workspace.serving, "select count(*) from audit.build_log")[0][0] >= 1

@@ -1,27 +1,29 @@
-"""Unit tests of the orchestration's pure parts: dbt arguments, groups, retries, schedule
-settings, atomic publishing and the manifest guard. No dbt build here."""
+"""Unit tests of the orchestration's pure parts: dbt arguments, groups, settings, the retry,
+the publish guard and the serving-file writer. No dbt build here."""
 
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from types import SimpleNamespace
 
 import dagster as dg
 import duckdb
 import pytest
+from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
-from orchestration import publish
-from orchestration.assets import build_dbt_args
+from orchestration import serving
+from orchestration.assets import build_dbt_args, is_transient_failure
 from orchestration.project import ManifestMissingError, build_dbt_project, load_manifest
-from orchestration.retries import is_transient_failure
 from orchestration.schedules import validate_schedule
+from orchestration.serving import ServedRelation, write_serving_file
 from orchestration.settings import SettingError, Settings, validate_as_of_date
 from orchestration.translator import CustomerSuccessTranslator, group_for_path
 from tests.dbt_runner import isolated_env, run_dbt
+from tests.orchestration.harness import environment, step_failures
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
@@ -63,11 +65,11 @@ def test_dbt_args_refuse_empty_selection_and_duplicate_vars():
 
 
 def test_as_of_date_validation():
-    assert validate_as_of_date(" 2024-02-29 ") == "2024-02-29"
-    assert validate_as_of_date("") is None
-    assert validate_as_of_date(None) is None
-    with pytest.raises(SettingError, match="real calendar date"):
-        validate_as_of_date("2023-02-29")
+    assert validate_as_of_date(" 2024-02-29 ", "x") == "2024-02-29"
+    assert validate_as_of_date("", "x") is None
+    assert validate_as_of_date(None, "x") is None
+    with pytest.raises(SettingError, match="CS_AS_OF_DATE is not a real calendar date"):
+        validate_as_of_date("2023-02-29", "CS_AS_OF_DATE")
 
 
 # ---------------------------------------------------------------------------- groups
@@ -135,7 +137,8 @@ def test_every_dbt_check_says_what_it_checks_on_the_asset_it_guards(parsed):
     the column and arguments); a test over several models sits on the model its meta names."""
     manifest = json.loads((Path(parsed["DBT_TARGET_PATH"]) / "manifest.json").read_text())
     translator = CustomerSuccessTranslator()
-    project = build_dbt_project()
+    with environment(parsed):
+        project = build_dbt_project(Settings.from_env())
     checks = {}
     for unique_id, node in [*manifest["nodes"].items(), *manifest["sources"].items()]:
         if node["resource_type"] in ("model", "source"):
@@ -155,16 +158,15 @@ def test_every_dbt_check_says_what_it_checks_on_the_asset_it_guards(parsed):
     assert column_test.description.startswith("customer_id: ")
 
 
-def test_definitions_wire_jobs_schedule_checks_and_publish(parsed, monkeypatch):
+def test_definitions_wire_jobs_schedule_checks_and_publish(parsed):
     from orchestration.factory import build_definitions
-    from orchestration.publish import PUBLISH_ASSET_NAME, PUBLISH_GROUP
+    from orchestration.publish import PUBLISH_GROUP, PUBLISH_KEY
     from orchestration.schedules import MAIN_JOB, SCHEDULE_NAME
 
-    for key, value in parsed.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.setenv("CS_SCHEDULE_CRON", "30 4 * * 1-5")
-    monkeypatch.setenv("CS_SCHEDULE_TIMEZONE", "Europe/Istanbul")
-    defs = build_definitions()
+    env = {**parsed, "CS_SCHEDULE_CRON": "30 4 * * 1-5", "CS_SCHEDULE_TIMEZONE": "Europe/Istanbul"}
+    with environment(env):
+        settings = Settings.from_env()
+        defs = build_definitions(settings)
 
     jobs = {job.name for job in defs.resolve_all_job_defs()}
     assert {MAIN_JOB, "build_staging", "build_intermediate", "build_audit", "build_marts"} <= jobs
@@ -175,22 +177,65 @@ def test_definitions_wire_jobs_schedule_checks_and_publish(parsed, monkeypatch):
         "Europe/Istanbul",
     )
     assert schedule.job_name == MAIN_JOB
-    main = defs.resolve_job_def(MAIN_JOB)
-    assert main.tags["dagster/retry_on_asset_or_op_failure"] == "false"
+    assert not any(key.startswith("dagster/") for key in defs.resolve_job_def(MAIN_JOB).tags)
+    assert defs.resources["settings"] is settings  # resolved once, read by every asset
 
     graph = defs.resolve_asset_graph()
-    publish_key = dg.AssetKey(PUBLISH_ASSET_NAME)
-    models = {
-        k
-        for k in graph.get_all_asset_keys()
-        if graph.get(k).group_name in ("staging", "intermediate", "marts", "audit", "semantic")
-    }
-    assert models and graph.get(publish_key).parent_keys == models
+    layers = ("staging", "intermediate", "marts", "audit", "semantic")
+    models = {k for k in graph.get_all_asset_keys() if graph.get(k).group_name in layers}
+    assert models and graph.get(PUBLISH_KEY).parent_keys == models
     for output in ("customer_success_report", "mart_exports"):  # written from the serving file
-        assert graph.get(dg.AssetKey(output)).parent_keys == {publish_key}
+        assert graph.get(dg.AssetKey(output)).parent_keys == {PUBLISH_KEY}
     gx = [k for k in graph.asset_check_keys if k.name.startswith("gx_")]
-    assert {k.name for k in gx} >= {"gx_raw_volume", "gx_raw_freshness", "gx_mart_nps"}
+    assert {k.name for k in gx} == {"gx_raw_volume", "gx_raw_freshness", "gx_headline_drift"}
     assert all(graph.get_check_spec(k).blocking for k in gx)
+
+
+def test_publish_alone_is_refused_before_it_touches_a_file(parsed, tmp_path):
+    from orchestration.factory import build_definitions
+    from orchestration.publish import PUBLISH_KEY
+
+    with environment({**parsed, "CS_SERVING_PATH": str(tmp_path / "s.duckdb")}):
+        defs = build_definitions()
+    result = defs.resolve_implicit_global_asset_job_def().execute_in_process(
+        asset_selection=[PUBLISH_KEY], raise_on_error=False
+    )
+    assert not result.success
+    message = step_failures(result)["serving_warehouse"]
+    assert "not publishing: only a run of the whole graph" in message
+    assert not list(tmp_path.iterdir())
+
+
+class LockedInvocation:
+    """What dbt reports when another process holds the warehouse file."""
+
+    adapter = None
+
+    def stream(self) -> LockedInvocation:
+        return self
+
+    def fetch_row_counts(self) -> None:
+        raise DagsterDbtCliRuntimeError(
+            'IO Error: Could not set lock on file "w.duckdb": Conflicting lock is held'
+        )
+
+
+def test_a_locked_warehouse_is_retried_by_the_dbt_step_then_fails(parsed, monkeypatch):
+    """The one retry mechanism works in-process (`make run`) as under the daemon."""
+    from dagster_dbt import DbtCliResource
+
+    from orchestration.factory import build_definitions
+    from orchestration.schedules import MAIN_JOB
+
+    monkeypatch.setattr(DbtCliResource, "cli", lambda *args, **kwargs: LockedInvocation())
+    env = {**parsed, "CS_RUN_MAX_RETRIES": "2", "CS_RUN_RETRY_WAIT_SECONDS": "0"}
+    with environment(env):
+        defs = build_definitions()
+    result = defs.resolve_job_def(MAIN_JOB).execute_in_process(raise_on_error=False)
+    kinds = [event.event_type_value for event in result.all_events]
+    assert not result.success
+    assert kinds.count("STEP_UP_FOR_RETRY") == 2 and kinds.count("STEP_RESTARTED") == 2
+    assert "Could not set lock" in step_failures(result)["dbt_build"]
 
 
 # ---------------------------------------------------------------------------- settings
@@ -199,7 +244,7 @@ def test_definitions_wire_jobs_schedule_checks_and_publish(parsed, monkeypatch):
 def test_missing_manifest_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "nowhere"))
     with pytest.raises(ManifestMissingError, match="make manifest"):
-        load_manifest(build_dbt_project())
+        load_manifest(build_dbt_project(Settings.from_env()))
 
 
 def test_serving_path_must_differ_from_the_warehouse(tmp_path, monkeypatch):
@@ -209,13 +254,31 @@ def test_serving_path_must_differ_from_the_warehouse(tmp_path, monkeypatch):
         Settings.from_env()
 
 
-def test_relative_paths_are_relative_to_the_project(monkeypatch, tmp_path):
+def test_paths_are_resolved_once_relative_to_the_project(monkeypatch, tmp_path):
     monkeypatch.setenv("CS_PROJECT_DIR", str(tmp_path))
-    monkeypatch.delenv("CS_WAREHOUSE_PATH", raising=False)
-    monkeypatch.delenv("CS_DATA_DOCS_DIR", raising=False)
+    for name in ("CS_WAREHOUSE_PATH", "CS_SERVING_PATH", "CS_DATA_DOCS_DIR", "CS_EXPORTS_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CS_REPORT_DIR", "out/report")
     settings = Settings.from_env()
     assert settings.warehouse_path == tmp_path / "warehouse" / "customer_success.duckdb"
     assert settings.data_docs_dir == tmp_path / "warehouse" / "data_docs"
+    assert settings.exports_dir == tmp_path / "warehouse" / "exports"
+    assert settings.report_dir == tmp_path / "out" / "report"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("CS_AS_OF_DATE", "2025-02-30", "CS_AS_OF_DATE is not a real calendar date"),
+        ("CS_RUN_MAX_RETRIES", "two", "CS_RUN_MAX_RETRIES must be a whole number"),
+        ("CS_VOLUME_MAX_DROP", "-1", "CS_VOLUME_MAX_DROP must be >= 0"),
+        ("CS_FRESHNESS_WINDOW_DAYS", "0", "CS_FRESHNESS_WINDOW_DAYS must be >= 1"),
+    ],
+)
+def test_a_bad_setting_is_named(monkeypatch, name, value, message):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingError, match=message):
+        Settings.from_env()
 
 
 def test_schedule_settings_are_validated():
@@ -239,57 +302,87 @@ def test_only_a_locked_file_is_transient(message, transient):
     assert is_transient_failure(message) is transient
 
 
-# ---------------------------------------------------------------------------- publishing
+# ---------------------------------------------------------------------------- the serving file
+
+SERVED = [
+    ServedRelation("marts", "mart_x", "The x mart.", {"value": "A value.", "absent": "Not built."}),
+    ServedRelation("audit", "log", "", {}),
+]
 
 
-def make_database(path: Path, run_id: str, value: int) -> None:
+def make_warehouse(path: Path, value: int) -> Path:
     connection = duckdb.connect(str(path))
-    connection.execute("create schema audit")
-    connection.execute("create table audit.build_log (run_id varchar, value integer)")
-    connection.execute("insert into audit.build_log values (?, ?)", [run_id, value])
+    for statement in [
+        "create schema marts",
+        "create schema audit",
+        "create schema staging",
+        f"create table marts.mart_x as select {value} as value",
+        "create table audit.log as select 'ok' as status",
+        "create table staging.stg_x as select 1 as a",
+        "create view marts.v as select * from staging.stg_x",
+    ]:
+        connection.execute(statement)
     connection.close()
+    return path
 
 
-def test_publish_replaces_the_serving_file_and_leaves_no_temporary_file(tmp_path):
-    source, serving = tmp_path / "warehouse.duckdb", tmp_path / "serving" / "s.duckdb"
-    make_database(source, "run-1", 1)
-    publish.publish_file(source, serving, "run-1")
-    assert serving.read_bytes() == source.read_bytes()
-    assert not list(serving.parent.glob(f"*{publish.TEMP_SUFFIX}"))
+def read_value(path: Path) -> int:
+    connection = duckdb.connect(str(path), read_only=True)
+    try:
+        return connection.execute("select value from marts.mart_x").fetchone()[0]
+    finally:
+        connection.close()
+
+
+def test_the_serving_file_holds_exactly_the_listed_relations_with_comments(tmp_path):
+    warehouse = make_warehouse(tmp_path / "w.duckdb", 1)
+    destination = tmp_path / "serving" / "s.duckdb"
+    counts = write_serving_file(warehouse, destination, SERVED)
+    assert counts == {"marts.mart_x": 1, "audit.log": 1}
+    connection = duckdb.connect(str(destination), read_only=True)
+    tables = connection.execute(
+        "select schema_name, table_name, comment from duckdb_tables()"
+    ).fetchall()
+    columns = connection.execute(
+        "select table_name, column_name, comment from duckdb_columns() where comment is not null"
+    ).fetchall()
+    connection.close()
+    assert sorted(tables) == [("audit", "log", None), ("marts", "mart_x", "The x mart.")]
+    assert columns == [("mart_x", "value", "A value.")]
+    assert not list(destination.parent.glob(f"*{serving.TEMP_SUFFIX}"))
 
 
 def test_a_failed_copy_leaves_the_serving_file_untouched(tmp_path, monkeypatch):
-    old, new, serving = tmp_path / "old.duckdb", tmp_path / "new.duckdb", tmp_path / "s.duckdb"
-    make_database(old, "run-1", 1)
-    make_database(new, "run-2", 2)
-    shutil.copyfile(old, serving)
-    before = serving.read_bytes()
+    destination = tmp_path / "s.duckdb"
+    write_serving_file(make_warehouse(tmp_path / "old.duckdb", 1), destination, SERVED)
+    before = destination.read_bytes()
 
-    def half_copy(source, destination):
-        Path(destination).write_bytes(Path(source).read_bytes()[:1000])
+    def half_copy(warehouse, target, relations):
+        Path(target).write_bytes(Path(warehouse).read_bytes()[:1000])
         raise OSError("disk full")
 
-    monkeypatch.setattr(publish.shutil, "copyfile", half_copy)
+    monkeypatch.setattr(serving, "copy_serving_layer", half_copy)
+    new = make_warehouse(tmp_path / "new.duckdb", 2)
     with pytest.raises(OSError, match="disk full"):
-        publish.publish_file(new, serving, "run-2")
-    assert serving.read_bytes() == before
-    assert not list(tmp_path.glob(f"*{publish.TEMP_SUFFIX}"))
+        write_serving_file(new, destination, SERVED)
+    assert destination.read_bytes() == before
+    assert not list(tmp_path.glob(f"*{serving.TEMP_SUFFIX}"))
 
 
-def test_a_copy_that_does_not_hold_the_build_is_not_published(tmp_path):
-    source, serving = tmp_path / "w.duckdb", tmp_path / "s.duckdb"
-    make_database(source, "run-1", 1)
-    with pytest.raises(RuntimeError, match="does not hold build run-2"):
-        publish.publish_file(source, serving, "run-2")
-    assert not serving.exists()
+def test_a_relation_missing_from_the_warehouse_is_not_published(tmp_path):
+    destination = tmp_path / "s.duckdb"
+    missing = [*SERVED, ServedRelation("marts", "mart_gone", "", {})]
+    with pytest.raises(duckdb.CatalogException, match="mart_gone"):
+        write_serving_file(make_warehouse(tmp_path / "w.duckdb", 1), destination, missing)
+    assert not destination.exists()
+    assert not list(tmp_path.glob(f"*{serving.TEMP_SUFFIX}"))
 
 
 def test_leftovers_of_a_killed_publish_are_removed(tmp_path):
-    source, serving = tmp_path / "w.duckdb", tmp_path / "s.duckdb"
-    make_database(source, "run-1", 1)
-    leftover = publish.temp_path_for(serving)
+    destination = tmp_path / "s.duckdb"
+    leftover = serving.temp_path_for(destination)
     leftover.write_bytes(b"half a database")
-    publish.publish_file(source, serving, "run-1")
+    write_serving_file(make_warehouse(tmp_path / "w.duckdb", 1), destination, SERVED)
     assert not leftover.exists()
 
 
@@ -297,7 +390,7 @@ OPEN_READER = textwrap.dedent(
     """
     import sys, duckdb
     connection = duckdb.connect(sys.argv[1], read_only=True)
-    sql = "select value from audit.build_log"
+    sql = "select value from marts.mart_x"
     print(connection.execute(sql).fetchone()[0], flush=True)
     sys.stdin.readline()
     print(connection.execute(sql).fetchone()[0], flush=True)
@@ -306,57 +399,52 @@ OPEN_READER = textwrap.dedent(
 
 
 def test_an_open_reader_keeps_its_file_and_a_new_one_sees_the_new_file(tmp_path):
-    old, new, serving = tmp_path / "old.duckdb", tmp_path / "new.duckdb", tmp_path / "s.duckdb"
-    make_database(old, "run-1", 1)
-    make_database(new, "run-2", 2)
-    publish.publish_file(old, serving, "run-1")
+    destination = tmp_path / "s.duckdb"
+    write_serving_file(make_warehouse(tmp_path / "old.duckdb", 1), destination, SERVED)
     reader = subprocess.Popen(
-        [sys.executable, "-c", OPEN_READER, str(serving)],
+        [sys.executable, "-c", OPEN_READER, str(destination)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
     assert reader.stdout.readline().strip() == "1"
-    publish.publish_file(new, serving, "run-2")
+    write_serving_file(make_warehouse(tmp_path / "new.duckdb", 2), destination, SERVED)
     out, _ = reader.communicate("\n", timeout=30)
     assert out.strip() == "1"  # the open connection still reads its (old) file
-    connection = duckdb.connect(str(serving), read_only=True)
-    assert connection.execute("select value from audit.build_log").fetchone()[0] == 2
-    connection.close()
+    assert read_value(destination) == 2
 
 
-def test_record_build_appends_to_the_build_log(tmp_path):
-    warehouse = tmp_path / "w.duckdb"
-    connection = duckdb.connect(str(warehouse))
-    connection.execute("create schema audit")
-    connection.execute(
-        "create table audit.row_reconciliation as select 'tickets' as source_table, "
-        "10 as rows_read, 1 as rows_quarantined"
+# ---------------------------------------------------------------------------- run.py and the guard
+
+
+def test_a_bad_as_of_date_on_the_command_line_stops_before_dagster(monkeypatch, capsys):
+    from orchestration import run
+
+    monkeypatch.setenv("CS_AS_OF_DATE", "")  # restored after the test: main() sets it
+    assert run.main(["--as-of-date", "2025-02-30"]) == 2
+    assert "CS_AS_OF_DATE is not a real calendar date: '2025-02-30'" in capsys.readouterr().err
+
+
+def guard_context(selected: set, checks: set, dbt_config: dict) -> SimpleNamespace:
+    layer = SimpleNamespace(
+        selected_asset_keys=selected, asset_graph=SimpleNamespace(asset_check_keys=checks)
     )
-    connection.close()
-    record = publish.BuildRecord(
-        run_id="run-1",
-        as_of_date="2025-06-30",
-        started_at=None,
-        finished_at=__import__("datetime").datetime(2025, 7, 1, 5, 0),
-        mart_row_counts={"mart_nps": 12},
-        checks_passed=3,
-        checks_failed=1,
-        failed_checks=["mart_nps:gx_mart_nps"],
+    run_config = {"ops": {"dbt_build": {"config": dbt_config}}}
+    return SimpleNamespace(
+        job_def=SimpleNamespace(asset_layer=layer), run=SimpleNamespace(run_config=run_config)
     )
-    sql = "select source_table, rows_read, rows_quarantined from audit.row_reconciliation"
-    publish.record_build(warehouse, record, sql)
-    connection = duckdb.connect(str(warehouse), read_only=True)
-    row = connection.execute(
-        "select run_id, as_of_date, mart_row_counts, checks_passed, checks_failed, "
-        "rows_quarantined from audit.build_log"
-    ).fetchone()
-    volumes = connection.execute("select * from audit.raw_volume_history").fetchall()
-    connection.close()
-    assert row[0] == "run-1" and str(row[1]) == "2025-06-30"
-    assert json.loads(row[2]) == {"mart_nps": 12} and row[3:] == (3, 1, 1)
-    assert volumes[0][:3] == ("run-1", "tickets", 10)
-    publish.forget_build(warehouse, "run-1")
-    connection = duckdb.connect(str(warehouse), read_only=True)
-    assert connection.execute("select count(*) from audit.build_log").fetchone()[0] == 0
-    connection.close()
+
+
+def test_publish_refuses_a_run_that_leaves_out_a_model_a_check_or_part_of_dbt():
+    from orchestration.publish import PublishRefused, refuse_partial_run
+
+    models = {dg.AssetKey("a"), dg.AssetKey("b")}
+    checks = {dg.AssetCheckKey(dg.AssetKey("a"), "gx_x")}
+    refuse_partial_run(guard_context(models, checks, {}), models, checks)
+    for selected, planned, config, missing in [
+        ({dg.AssetKey("a")}, checks, {}, "b"),
+        (models, set(), {}, "check gx_x"),
+        (models, checks, {"exclude": "marts"}, "dbt exclude 'marts'"),
+    ]:
+        with pytest.raises(PublishRefused, match=missing):
+            refuse_partial_run(guard_context(selected, planned, config), models, checks)

@@ -1,6 +1,7 @@
-"""The Great Expectations suites on hand-made data: bad data fails, a GX exception is an error
-(never a pass), a mart that is not built is skipped and says so, and through Dagster the suites
-become blocking asset checks with ERROR severity."""
+"""The Great Expectations suites on hand-made warehouses: volume against the last publish,
+freshness, headline drift against the published file; bad data fails, a GX or loading exception
+is an error (never a pass), and through Dagster the suites are blocking checks whose volume
+baseline is the last publish recorded in the instance."""
 
 from __future__ import annotations
 
@@ -12,304 +13,241 @@ import duckdb
 import pandas as pd
 import pytest
 
-from orchestration.quality import suites as catalogue
-from orchestration.quality.runner import (
-    ERRORED,
-    FAILED,
-    NOT_BUILT,
-    PASSED,
-    WARNED,
-    run_suites,
-    validate,
-)
-from orchestration.quality.suites import SuiteInputs
-from orchestration.settings import QualitySettings
+from orchestration.project import relation
+from orchestration.publish import PUBLISH_KEY, PublishRecord
+from orchestration.quality.runner import ERRORED, FAILED, PASSED, WARNED, run_suites
+from orchestration.quality.suites import build_suites, event_sources
+from orchestration.settings import QualitySettings, Settings
 
-QUALITY = QualitySettings(
-    volume_max_drop=0.5,
-    volume_max_growth=1.0,
-    freshness_min_lag_days=3,
-    freshness_gap_factor=3.0,
-    freshness_window_days=90,
-)
-SPINE = ("2025-01-01", "2025-02-01", "2025-03-01")
-SUITES = {suite.name: suite for suite in catalogue.SUITES}
+QUALITY = QualitySettings()
 
 
-def retention_frame() -> pd.DataFrame:
-    rows = []
-    for month in SPINE:
-        for segment in catalogue.SEGMENTS_WITH_ALL:
-            rows.append(
-                {
-                    "month": month,
-                    "segment": segment,
-                    "starting_mrr": 100.0,
-                    "ending_mrr": 105.0,
-                    "new_mrr": 10.0,
-                    "reactivation_mrr": 0.0,
-                    "expansion_mrr": 5.0,
-                    "contraction_mrr": 4.0,
-                    "churned_mrr": 6.0,
-                    "arr": 1260.0,
-                    "gross_revenue_churn_rate": 0.1,
-                    "net_revenue_churn_rate": 0.05,
-                    "grr": 0.9,
-                    "nrr": 0.95,
-                    "nrr_12m": None,
-                    "grr_12m": None,
-                    "arpa": 10.5,
-                }
-            )
-    return pd.DataFrame(rows)
+def node(name: str, folder: str, schema: str, depends_on: tuple[str, ...] = ()) -> dict:
+    return {
+        "unique_id": f"model.customer_success.{name}",
+        "name": name,
+        "schema": schema,
+        "alias": name,
+        "resource_type": "model",
+        "original_file_path": f"models/{folder}/{name}.sql",
+        "depends_on": {"nodes": list(depends_on)},
+        "columns": {},
+        "config": {},
+        "meta": {},
+    }
 
 
-def inputs(frame: pd.DataFrame) -> SuiteInputs:
-    return SuiteInputs(frame=frame, spine_months=SPINE, as_of_date=None, quality=QUALITY)
+MODELS = {
+    "base_support__tickets": node(
+        "base_support__tickets", "staging", "staging", ("source.customer_success.support.tickets",)
+    ),
+    "stg_support__tickets": node(
+        "stg_support__tickets",
+        "staging",
+        "staging",
+        ("model.customer_success.base_support__tickets",),
+    ),
+    "int_as_of_date": node("int_as_of_date", "intermediate", "intermediate"),
+    "row_reconciliation": node("row_reconciliation", "audit", "audit"),
+    "mart_revenue_retention": node("mart_revenue_retention", "marts", "marts"),
+    "mart_logo_churn": node("mart_logo_churn", "marts", "marts"),
+}
+RELATIONS = {name: relation(model) for name, model in MODELS.items()}
+SUITES = {suite.name: suite for suite in build_suites(MODELS)}
 
 
-def run_one(name: str, frame: pd.DataFrame):
-    suite = SUITES[name]
-    return validate([suite], {suite.name: inputs(frame)})[0]
-
-
-def test_good_mart_passes():
-    outcome = run_one("mart_revenue_retention", retention_frame())
-    assert outcome.status == PASSED, outcome.failures
-    assert outcome.evaluated == outcome.succeeded > 20
-
-
-def test_out_of_range_rates_and_a_missing_month_fail():
-    frame = retention_frame()
-    frame.loc[0, "grr"] = 1.5
-    frame.loc[1, "starting_mrr"] = -1.0
-    frame = frame[frame["month"] != "2025-02-01"]
-    outcome = run_one("mart_revenue_retention", frame)
-    assert outcome.status == FAILED and outcome.blocks_publishing
-    failures = "\n".join(outcome.failures)
-    assert "'column': 'grr'" in failures and "1.5" in failures
-    assert "'column': 'starting_mrr'" in failures
-    assert "expect_column_distinct_values_to_equal_set" in failures  # the month gap
-    assert "expect_table_row_count_to_equal" in failures
-
-
-def test_net_revenue_churn_may_be_negative_but_not_above_one():
-    frame = retention_frame()
-    frame["net_revenue_churn_rate"] = -0.3
-    frame["nrr"] = 1.3
-    assert run_one("mart_revenue_retention", frame).status == PASSED
-    frame.loc[0, "net_revenue_churn_rate"] = 1.2
-    assert run_one("mart_revenue_retention", frame).status == FAILED
-
-
-def test_nps_outside_minus_100_to_100_fails():
-    frame = pd.DataFrame(
-        [
-            {
-                "month": month,
-                "segment": segment,
-                "responses": 2,
-                "promoters": 1,
-                "passives": 1,
-                "detractors": 0,
-                "pct_promoters": 0.5,
-                "pct_detractors": 0.0,
-                "nps": 50.0,
-            }
-            for month in SPINE
-            for segment in catalogue.SEGMENTS_WITH_ALL
-        ]
-    )
-    assert run_one("mart_nps", frame).status == PASSED
-    frame.loc[3, "nps"] = -140.0
-    outcome = run_one("mart_nps", frame)
-    assert outcome.status == FAILED
-    assert any("'column': 'nps'" in failure for failure in outcome.failures)
-
-
-def test_only_warning_expectations_failing_is_a_warning():
-    frame = retention_frame()
-    frame["grr"] = 0.3  # valid, but a base losing 70% a month on average is suspicious
-    frame["gross_revenue_churn_rate"] = 0.7
-    outcome = run_one("mart_revenue_retention", frame)
-    assert outcome.status == WARNED and not outcome.blocks_publishing
-    assert all(failure.startswith("[warn]") for failure in outcome.failures)
-
-
-def test_a_missing_column_makes_gx_raise_and_the_suite_an_error():
-    outcome = run_one("mart_revenue_retention", retention_frame().drop(columns=["grr"]))
-    assert outcome.status == ERRORED and outcome.blocks_publishing
-    assert "GX raised" in outcome.summary and "grr" in outcome.summary
-
-
-def test_an_exception_building_the_suite_is_an_error_not_a_pass():
-    def explode(_inputs):
-        raise ValueError("broken suite")
-
-    suite = replace(SUITES["mart_nps"], expectations=explode)
-    outcome = validate([suite], {suite.name: inputs(pd.DataFrame({"month": list(SPINE)}))})[0]
-    assert outcome.status == ERRORED and "broken suite" in outcome.summary
-
-
-def test_an_exception_inside_gx_is_an_error_not_a_pass(monkeypatch):
-    import great_expectations as gx
-
-    def broken_run(self, *args, **kwargs):
-        raise RuntimeError("list index out of range")
-
-    monkeypatch.setattr(gx.ValidationDefinition, "run", broken_run)
-    outcome = run_one("mart_revenue_retention", retention_frame())
-    assert outcome.status == ERRORED and "list index out of range" in outcome.summary
-
-
-# ------------------------------------------------------------------- suites reading a warehouse
-
-
-def make_warehouse(path: Path, statements: list[str]) -> Path:
+def make_warehouse(path: Path, as_of: str = "2025-04-01", mrr: float = 100.0) -> Path:
+    """Tickets every 2 days until 2025-03-31; three raw tables; two months of headline marts."""
     connection = duckdb.connect(str(path))
     for statement in [
-        "create schema if not exists marts",
-        "create schema if not exists intermediate",
-        "create schema if not exists audit",
-        "create schema if not exists staging",
-        "create table intermediate.int_months_spine as select cast(month as date) as month "
-        "from (values ('2025-01-01'), ('2025-02-01'), ('2025-03-01')) as spine(month)",
-        *statements,
+        "create schema staging",
+        "create schema intermediate",
+        "create schema audit",
+        "create schema marts",
+        f"create table intermediate.int_as_of_date as select date '{as_of}' as as_of_date",
+        "create table staging.stg_support__tickets as select "
+        "timestamp '2025-01-01' + to_days(cast(day * 2 as integer)) as created_at "
+        "from range(0, 45) as days(day)",
+        "create table audit.row_reconciliation as select * from (values "
+        "('tickets', 40), ('invoices', 300), ('customers', 100)) as t(source_table, rows_read)",
+        "create table marts.mart_revenue_retention as select * from (values "
+        f"(date '2025-02-01', 'all', 90.0), (date '2025-03-01', 'all', {mrr}), "
+        "(date '2025-03-01', 'smb', 5.0)) as t(month, segment, ending_mrr)",
+        "create table marts.mart_logo_churn as select * from (values "
+        "(date '2025-02-01', 'all', 9), (date '2025-03-01', 'all', 10)) "
+        "as t(month, segment, customers_end)",
     ]:
         connection.execute(statement)
     connection.close()
     return path
 
 
-RELATIONS = {
-    "int_months_spine": ("intermediate", "int_months_spine"),
-    "mart_nps": ("marts", "mart_nps"),
-    "row_reconciliation": ("audit", "row_reconciliation"),
-    "int_as_of_date": ("intermediate", "int_as_of_date"),
-    "stg_support__tickets": ("staging", "stg_support__tickets"),
-}
+def run(
+    name: str, warehouse: Path, baseline: PublishRecord | None = None, published: Path | None = None
+):
+    published = published or warehouse.with_name("not_published.duckdb")
+    return run_suites(warehouse, [SUITES[name]], RELATIONS, QUALITY, baseline, published)[0]
 
 
-def test_a_mart_not_in_the_warehouse_is_skipped_with_a_not_built_message(tmp_path):
-    warehouse = make_warehouse(tmp_path / "w.duckdb", [])
-    outcome = run_suites(warehouse, [SUITES["mart_nps"]], RELATIONS, None, QUALITY)[0]
-    assert outcome.status == NOT_BUILT
-    assert outcome.summary.startswith("skipped, not built: marts.mart_nps")
+def test_the_freshness_suite_finds_each_staging_model_from_the_lineage():
+    assert event_sources(MODELS) == {"tickets": ("stg_support__tickets", "created_at")}
+    assert SUITES["raw_freshness"].reads == ("stg_support__tickets",)
 
 
-VOLUME_TABLES = [
-    "create table audit.row_reconciliation as select * from (values "
-    "('tickets', 40, 0), ('invoices', 300, 0), ('customers', 100, 0)) "
-    "as t(source_table, rows_read, rows_quarantined)",
-    "create table audit.build_log as select 'run-0' as run_id, "
-    "timestamp '2025-01-01 05:00' as finished_at",
-    "create table audit.raw_volume_history as select 'run-0' as run_id, * from (values "
-    "('tickets', 100), ('invoices', 100), ('customers', 100)) as t(source_table, rows_read)",
-]
+# ------------------------------------------------------------------- raw_volume
 
 
-def test_raw_volume_compares_with_the_previous_published_run(tmp_path):
-    warehouse = make_warehouse(tmp_path / "w.duckdb", VOLUME_TABLES)
-    outcome = run_suites(warehouse, [SUITES["raw_volume"]], RELATIONS, None, QUALITY)[0]
+def test_raw_volume_compares_with_the_previous_publish(tmp_path):
+    baseline = PublishRecord("run-0", {"tickets": 100, "invoices": 100, "customers": 100})
+    outcome = run("raw_volume", make_warehouse(tmp_path / "w.duckdb"), baseline)
     # tickets lost 60% of its rows (error); invoices tripled (warning)
     assert outcome.status == FAILED
     failures = "\n".join(outcome.failures)
     assert "-0.6" in failures and "[warn]" in failures and "2.0" in failures
-    assert "compared with the published run run-0" in outcome.notes[0]
+    assert "compared with the published build of run run-0" in outcome.notes[0]
 
 
-def test_raw_volume_without_a_previous_run_passes_and_says_so(tmp_path):
-    warehouse = make_warehouse(tmp_path / "w.duckdb", VOLUME_TABLES[:1])
-    outcome = run_suites(warehouse, [SUITES["raw_volume"]], RELATIONS, None, QUALITY)[0]
-    assert outcome.status == PASSED
-    assert "no previous published run" in outcome.notes[0]
-
-
-def freshness_warehouse(path: Path, as_of: str) -> Path:
-    return make_warehouse(
-        path,
-        [
-            f"create table intermediate.int_as_of_date as select date '{as_of}' as as_of_date",
-            "create table staging.stg_support__tickets as select "
-            "timestamp '2025-01-01' + to_days(cast(day * 2 as integer)) as created_at "
-            "from range(0, 45) as days(day)",
-        ],
+def test_an_emptied_table_fails_and_growth_alone_warns(tmp_path):
+    warehouse = make_warehouse(tmp_path / "w.duckdb")
+    emptied = PublishRecord(
+        "run-0", {"tickets": 40, "invoices": 300, "customers": 100, "agents": 5}
     )
+    connection = duckdb.connect(str(warehouse))
+    connection.execute("insert into audit.row_reconciliation values ('agents', 0)")
+    connection.close()
+    assert run("raw_volume", warehouse, emptied).status == FAILED
+    grown = PublishRecord("run-0", {"tickets": 10, "invoices": 300, "customers": 100})
+    outcome = run("raw_volume", make_warehouse(tmp_path / "w2.duckdb"), grown)
+    assert outcome.status == WARNED
+
+
+def test_raw_volume_without_a_previous_publish_passes_and_says_so(tmp_path):
+    outcome = run("raw_volume", make_warehouse(tmp_path / "w.duckdb"))
+    assert outcome.status == PASSED
+    assert "no previous published build" in outcome.notes[0]
+
+
+# ------------------------------------------------------------------- raw_freshness
 
 
 def test_raw_data_that_stops_long_before_as_of_date_is_stale(tmp_path):
-    # tickets every 2 days until 2025-03-31
-    fresh = freshness_warehouse(tmp_path / "fresh.duckdb", "2025-04-01")
-    suite = replace(SUITES["raw_freshness"], reads=("stg_support__tickets",))
-    outcome = run_suites(fresh, [suite], RELATIONS, None, QUALITY)[0]
-    assert outcome.status == PASSED, outcome.failures
-    stale = freshness_warehouse(tmp_path / "stale.duckdb", "2025-06-30")
-    outcome = run_suites(stale, [suite], RELATIONS, None, QUALITY)[0]
-    assert outcome.status == FAILED
+    fresh = run("raw_freshness", make_warehouse(tmp_path / "fresh.duckdb", "2025-04-01"))
+    assert fresh.status == PASSED, fresh.failures
+    stale = run("raw_freshness", make_warehouse(tmp_path / "stale.duckdb", "2025-06-30"))
+    assert stale.status == FAILED
+
+
+# ------------------------------------------------------------------- headline_drift
+
+
+def test_a_restated_published_month_is_a_warning(tmp_path):
+    published = make_warehouse(tmp_path / "published.duckdb", mrr=100.0)
+    same = run("headline_drift", make_warehouse(tmp_path / "same.duckdb"), published=published)
+    assert same.status == PASSED and same.evaluated == 1
+    restated = make_warehouse(tmp_path / "restated.duckdb", mrr=130.0)
+    outcome = run("headline_drift", restated, published=published)
+    assert outcome.status == WARNED
+    assert "0.3" in "\n".join(outcome.failures)
+
+
+def test_drift_without_a_published_file_or_figure_passes_and_says_so(tmp_path):
+    warehouse = make_warehouse(tmp_path / "w.duckdb")
+    outcome = run("headline_drift", warehouse, published=tmp_path / "none.duckdb")
+    assert outcome.status == PASSED and "no published build yet" in outcome.notes[0]
+    published = make_warehouse(tmp_path / "published.duckdb")
+    connection = duckdb.connect(str(published))
+    connection.execute("alter table marts.mart_logo_churn rename column customers_end to c")
+    connection.close()
+    outcome = run("headline_drift", warehouse, published=published)
+    assert outcome.status == PASSED
+    assert any("has no marts.mart_logo_churn.customers_end" in note for note in outcome.notes)
+
+
+# ------------------------------------------------------------------- errors are never a pass
+
+
+def test_a_relation_that_cannot_be_read_is_an_error(tmp_path):
+    warehouse = make_warehouse(tmp_path / "w.duckdb")
+    connection = duckdb.connect(str(warehouse))
+    connection.execute("drop table audit.row_reconciliation")
+    connection.close()
+    outcome = run("raw_volume", warehouse)
+    assert outcome.status == ERRORED and "could not read data" in outcome.summary
+
+
+def test_a_missing_warehouse_is_an_error(tmp_path):
+    outcome = run("raw_volume", tmp_path / "nothing.duckdb")
+    assert outcome.status == ERRORED and "does not exist" in outcome.summary
+
+
+def test_an_expectation_that_raises_inside_gx_is_an_error(tmp_path):
+    without_change = replace(
+        SUITES["raw_volume"], load=lambda context: (pd.DataFrame({"emptied": [False]}), ())
+    )
+    warehouse = make_warehouse(tmp_path / "w.duckdb")
+    outcome = run_suites(warehouse, [without_change], RELATIONS, QUALITY, None, warehouse)[0]
+    assert outcome.status == ERRORED and "GX raised" in outcome.summary
+    assert "change" in outcome.summary
+
+
+def test_an_exception_inside_gx_is_an_error_not_a_pass(tmp_path, monkeypatch):
+    import great_expectations as gx
+
+    def broken_run(self, *args, **kwargs):
+        raise RuntimeError("list index out of range")
+
+    monkeypatch.setattr(gx.ValidationDefinition, "run", broken_run)
+    outcome = run("raw_volume", make_warehouse(tmp_path / "w.duckdb"))
+    assert outcome.status == ERRORED and "list index out of range" in outcome.summary
 
 
 # ------------------------------------------------------------------- as Dagster asset checks
 
 
-@pytest.mark.parametrize(
-    ("nps_column", "passed_expected", "summary"),
-    [("nps", True, "expectations met"), ("nps_renamed", False, "GX raised")],
-)
-def test_suites_run_as_blocking_dagster_checks(tmp_path, nps_column, passed_expected, summary):
+@pytest.mark.parametrize(("previous_rows", "passed"), [(40, True), (400, False)])
+def test_suites_are_blocking_checks_with_the_last_publish_as_baseline(
+    tmp_path, previous_rows, passed
+):
     from orchestration.quality.checks import build_gx_checks
-    from orchestration.resources import WarehouseResource
     from orchestration.translator import CustomerSuccessTranslator
 
-    warehouse = make_warehouse(
-        tmp_path / "w.duckdb",
-        [
-            "create table marts.mart_nps as select month, segment, 2 as responses, "
-            "1 as promoters, 1 as passives, 0 as detractors, 0.5 as pct_promoters, "
-            f"0.0 as pct_detractors, 50.0 as {nps_column} "
-            "from intermediate.int_months_spine cross join (values ('smb'), ('mid_market'), "
-            "('enterprise'), ('all')) as segments(segment)"
-        ],
+    warehouse = make_warehouse(tmp_path / "w.duckdb")
+    settings = replace(
+        Settings.from_env(),
+        warehouse_path=warehouse,
+        serving_path=tmp_path / "serving.duckdb",
+        data_docs_dir=tmp_path / "docs",
     )
-    models = {
-        name: {
-            "name": name,
-            "schema": schema,
-            "alias": alias,
-            "resource_type": "model",
-            "original_file_path": f"models/x/{name}.sql",
-            "meta": {},
-            "config": {},
-        }
-        for name, (schema, alias) in RELATIONS.items()
-        if name in ("int_months_spine", "mart_nps")
-    }
-    checks = build_gx_checks(models, CustomerSuccessTranslator())
-    assert checks is not None and [k.name for k in checks.check_keys] == ["gx_mart_nps"]
-    docs = tmp_path / "docs"
+    instance = dg.DagsterInstance.ephemeral()
+    raw = {table: {"read": previous_rows, "quarantined": 0} for table in ("tickets",)}
+    instance.report_runless_asset_event(
+        dg.AssetMaterialization(
+            PUBLISH_KEY,
+            metadata={
+                "serving_path": dg.MetadataValue.path(str(settings.serving_path)),
+                "raw_rows": dg.MetadataValue.json(raw),
+            },
+        )
+    )
+    translator = CustomerSuccessTranslator()
     defs = dg.Definitions(
-        assets=[dg.AssetSpec("mart_nps"), dg.AssetSpec("int_months_spine")],
-        asset_checks=[checks],
-        jobs=[dg.define_asset_job("checks_only", selection=dg.AssetSelection.all_asset_checks())],
-        resources={
-            "warehouse": WarehouseResource(
-                warehouse_path=str(warehouse),
-                serving_path=str(tmp_path / "s.duckdb"),
-                data_docs_dir=str(docs),
-            )
-        },
+        assets=[dg.AssetSpec(translator.get_asset_key(model)) for model in MODELS.values()],
+        asset_checks=[build_gx_checks(MODELS, translator)],
+        jobs=[dg.define_asset_job("checks", selection=dg.AssetSelection.all_asset_checks())],
+        resources={"settings": settings},
     )
-    result = defs.resolve_job_def("checks_only").execute_in_process(raise_on_error=False)
-    evaluations = [
-        event.event_specific_data
+    result = defs.resolve_job_def("checks").execute_in_process(
+        instance=instance, raise_on_error=False
+    )
+    evaluations = {
+        event.event_specific_data.check_name: event.event_specific_data
         for event in result.all_events
         if event.event_type_value == "ASSET_CHECK_EVALUATION"
-    ]
-    assert len(evaluations) == 1
-    evaluation = evaluations[0]
-    assert evaluation.passed is passed_expected
-    assert evaluation.severity == dg.AssetCheckSeverity.ERROR
-    assert summary in evaluation.description
+    }
+    assert set(evaluations) == {"gx_raw_volume", "gx_raw_freshness", "gx_headline_drift"}
+    volume = evaluations["gx_raw_volume"]
+    assert volume.passed is passed and volume.severity == dg.AssetCheckSeverity.ERROR
+    assert "compared with the published build" in str(volume.metadata["notes"])
     # a failed blocking check fails its step (so nothing downstream runs); a pass does not
-    assert result.success is passed_expected
-    if passed_expected:
-        assert (docs / "index.html").exists()
+    assert result.success is passed
+    assert (settings.data_docs_dir / "index.html").exists()

@@ -1,8 +1,8 @@
 """One small built warehouse for the serving tests (semantic layer, report, exports).
 
 Generated raw data (30 customers) is built once with `dbt run` into a temporary directory (the
-models' data tests run in the other suites), then copied to a serving file the way the publish
-step does. Nothing touches the repository's warehouse/.
+models' data tests run in the other suites), then its serving layer is written to a serving file
+by the publish step's own function. Nothing touches the repository's warehouse/.
 
 MetricFlow (`mf`) always reads the semantic manifest from `<project>/target/` (written by `make
 manifest`), where relations are named after the default warehouse file, database
@@ -11,7 +11,7 @@ manifest`), where relations are named after the default warehouse file, database
 
 from __future__ import annotations
 
-import shutil
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +19,8 @@ import duckdb
 import pytest
 from filelock import FileLock
 
+from orchestration.project import Node, model_nodes
+from orchestration.serving import serving_layer, write_serving_file
 from tests.dbt_runner import generate_data, isolated_env, run_dbt
 
 
@@ -34,6 +36,12 @@ class ServingWorkspace:
     @property
     def serving(self) -> Path:
         return Path(self.env["CS_SERVING_PATH"])
+
+    @property
+    def models(self) -> dict[str, Node]:
+        """The models of the manifest this warehouse was built with."""
+        manifest = Path(self.env["DBT_TARGET_PATH"]) / "manifest.json"
+        return model_nodes(json.loads(manifest.read_text(encoding="utf-8")))
 
     def query(self, sql: str, params: list | None = None) -> list[tuple]:
         connection = duckdb.connect(str(self.serving), read_only=True)
@@ -51,7 +59,7 @@ def build_workspace(root: Path) -> ServingWorkspace:
         generate_data(raw, customers=30, seed=5)
         built = run_dbt(["run", "--quiet"], env)
         assert built.returncode == 0, built.output
-        shutil.copyfile(workspace.warehouse, workspace.serving)
+        write_serving_file(workspace.warehouse, workspace.serving, serving_layer(workspace.models))
         (root / "built").touch()
     return workspace
 

@@ -1,12 +1,17 @@
-"""Parquet exports: every public mart of the serving file, identical rows, swapped in whole."""
+"""Parquet exports: every public mart of the serving file, identical rows, swapped in whole
+without a gap; a failed swap keeps the previous set; nothing is left over."""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import threading
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from orchestration.report import exports as exports_module
 from orchestration.report.exports import export_marts
 from tests.serving.conftest import ServingWorkspace
 
@@ -57,10 +62,78 @@ def test_every_public_mart_is_exported_with_identical_rows(serving_workspace, ex
     assert counts["mart_revenue_retention"] > 0
 
 
-def test_a_failed_export_leaves_the_previous_exports(serving_workspace, exported, tmp_path):
+def fingerprint(directory: Path) -> dict[str, str]:
+    return {
+        path.name: hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(directory.iterdir())
+    }
+
+
+def hidden(directory: Path) -> list[str]:
+    """The names beside the exports path: sets, leftovers, the lock file."""
+    return sorted(path.name for path in directory.parent.glob(f".{directory.name}.*"))
+
+
+def leftovers(directory: Path, previous: str | None) -> list[str]:
+    """Everything beside the exports path but its set, the previous set and the lock file."""
+    keep = {directory.resolve().name, previous, f".{directory.name}.lock"}
+    return [name for name in hidden(directory) if name not in keep]
+
+
+def test_exports_are_a_link_to_one_whole_set_and_nothing_is_left_over(
+    serving_workspace, exported, tmp_path
+):
     directory, _ = exported
-    before = sorted(path.name for path in directory.iterdir())
-    with pytest.raises(FileNotFoundError):
-        export_marts(tmp_path / "missing.duckdb", directory)
-    assert sorted(path.name for path in directory.iterdir()) == before
-    assert not list(directory.parent.glob(f".{directory.name}.*"))
+    assert directory.is_symlink() and directory.resolve().parent == directory.parent.resolve()
+    (directory.parent / f".{directory.name}.0123456789ab.link").touch()  # a killed export's
+    (directory.parent / f".{directory.name}.ba9876543210").mkdir()
+    first = directory.resolve().name
+    export_marts(serving_workspace.serving, directory)
+    second = directory.resolve().name
+    export_marts(serving_workspace.serving, directory)
+    assert first not in hidden(directory)  # the set before the previous one is removed
+    assert leftovers(directory, previous=second) == []
+
+
+def test_a_failed_swap_leaves_the_previous_exports(serving_workspace, exported, monkeypatch):
+    directory, _ = exported
+    before, current = fingerprint(directory), directory.resolve().name
+    names_before = hidden(directory)
+    real_replace, reached = os.replace, []
+
+    def failing_replace(source, destination):
+        if Path(destination) == directory:  # the swap itself
+            reached.append(source)
+            raise OSError("disk full")
+        real_replace(source, destination)
+
+    monkeypatch.setattr(exports_module.os, "replace", failing_replace)
+    with pytest.raises(OSError, match="disk full"):
+        export_marts(serving_workspace.serving, directory)
+    assert reached, "the export never got to the swap"
+    assert directory.resolve().name == current and fingerprint(directory) == before
+    assert hidden(directory) == names_before  # the new set and its link are removed
+
+
+def test_readers_never_find_the_exports_missing_during_a_swap(serving_workspace, exported):
+    directory, counts = exported
+    probe = directory / "mart_nps.parquet"
+    first = directory.resolve().name
+    stop, misses, looks = threading.Event(), [], [0]
+
+    def watch() -> None:
+        while not stop.is_set():
+            looks[0] += 1
+            if not probe.exists() or len(list(directory.glob("*.parquet"))) != len(counts):
+                misses.append(looks[0])
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        for _ in range(3):
+            export_marts(serving_workspace.serving, directory)
+    finally:
+        stop.set()
+        watcher.join()
+    assert looks[0] > 10 and misses == []
+    assert first not in hidden(directory)

@@ -10,7 +10,7 @@ export DBT_PROJECT_DIR := $(CURDIR)
 export DAGSTER_HOME ?= $(CURDIR)/warehouse/dagster_home
 
 .PHONY: run test setup setup-dev bouncer lock spark manifest lint lint-checks pytest pytest-run \
-	bench clean distclean docs semantic chromium
+	bench clean distclean docs docs-run semantic chromium
 
 # Python environments come from the locks (uv.lock, envs/bouncer/uv.lock: exact versions with
 # hashes) through uv, itself installed from PyPI with its hashes (envs/uv.txt) into .venv-uv by
@@ -25,6 +25,10 @@ UV_ENV := .venv-uv
 UV := $(UV_ENV)/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON_PREFERENCE := system
+# Bytecode compiled at install, as pip did: where PYTHONDONTWRITEBYTECODE is set, every process
+# would otherwise compile dbt, Dagster and the rest anew on import (about 10 s each). A sync that
+# changes nothing then costs about a second, to check the compiled files.
+export UV_COMPILE_BYTECODE := 1
 # --locked: a pin edited in a pyproject.toml without `make lock` fails here instead of being
 # silently ignored.
 UV_SYNC := $(UV) sync --quiet --locked $(if $(PYTHON),--python $(PYTHON))
@@ -65,12 +69,15 @@ manifest: setup
 # The Dagster run also writes warehouse/report/index.html and warehouse/exports/*.parquet.
 run: manifest
 	$(BIN)/python -m orchestration.run
-	$(MAKE) --no-print-directory docs
+	@$(MAKE) --no-print-directory docs-run
 
 # dbt docs (lineage, every model and column) into warehouse/docs/: open static_index.html
 # directly, or serve the folder (python -m http.server -d warehouse/docs) for index.html.
 DOCS_DIR := warehouse/docs
 docs: manifest
+	@$(MAKE) --no-print-directory docs-run
+
+docs-run:
 	@rm -rf warehouse/.docs_target
 	$(BIN)/dbt docs generate --quiet --static --target-path warehouse/.docs_target
 	@mkdir -p $(DOCS_DIR)

@@ -14,12 +14,11 @@ export DAGSTER_HOME ?= $(CURDIR)/warehouse/dagster_home
 
 # Python environments come from the locks (uv.lock, envs/bouncer/uv.lock: exact versions with
 # hashes) through uv, itself installed from PyPI with its hashes (envs/uv.txt) into .venv-uv by
-# the Python that runs the Makefile's first step: PYTHON if given, else python3. PYTHON=<python
-# executable> also chooses the interpreter of .venv and .venv-bouncer; without it uv keeps an
-# environment whose interpreter fits requires-python and otherwise takes the first Python on the
-# PATH that does. uv never downloads a Python. An environment built for another interpreter, or
-# left half-installed by a failed install, is rebuilt or repaired by the next `uv sync`, which
-# every target runs (a no-op, well under a second, when nothing changed).
+# PYTHON if given, else python3. PYTHON=<python executable> also chooses the interpreter of .venv
+# and .venv-bouncer; without it uv keeps an environment whose interpreter fits requires-python
+# and otherwise takes the first Python on the PATH that does. uv never downloads a Python. Every
+# target but the *-checks/-run ones first syncs the environment it needs, so one built for
+# another interpreter, or left half-installed by a failed install, is rebuilt or repaired there.
 UV_VERSION := 0.13.9
 UV_ENV := .venv-uv
 UV := $(UV_ENV)/bin/uv

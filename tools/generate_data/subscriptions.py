@@ -48,7 +48,8 @@ CANCEL_REASONS = (
 )
 REASON_TRIAL = CANCEL_REASONS.index("trial_expired")
 REASON_PAYMENT = CANCEL_REASONS.index("payment_failed")
-P_NO_REASON = 0.04  # cancellations whose reason nobody recorded
+P_NO_REASON = 0.06  # cancellations whose reason nobody recorded
+LEAVES_HORIZON_DAYS = 160  # how far after --end future cancellations are drawn
 REASON_P_UNHAPPY = (0.20, 0.15, 0.25, 0.25, 0.10, 0.03, 0.02)
 REASON_P_HAPPY = (0.20, 0.15, 0.03, 0.07, 0.15, 0.20, 0.20)
 
@@ -306,8 +307,25 @@ class SubscriptionSim:
 
     def finish(self) -> None:
         """Versions still in force at --end get an empty valid_to."""
+        if self.ctx.cfg.churn_model == "signals":
+            self.draw_departures()
         idx = np.flatnonzero(self.alive & (self.vf <= self.ctx.end_day))
         self.close(idx, np.full(len(idx), NULL), NULL)
+
+    def draw_departures(self) -> None:
+        """Cancellations in the LEAVES_HORIZON_DAYS after --end, renewal by renewal, so that
+        accounts about to leave are already at risk in the data's last months."""
+        horizon = self.ctx.end_day + LEAVES_HORIZON_DAYS
+        ps = self.ps.copy()
+        while True:
+            a = np.flatnonzero(self.alive & (self.leaves < 0) & (ps <= horizon))
+            if a.size == 0:
+                return
+            m = INTERVAL_MONTHS[self.ivl[a]]
+            pe = add_months(ps[a], m)
+            leaving = self.rng.random(len(a)) < 1 - (1 - self.h_cancel[a]) ** m
+            self.leaves[a[leaving]] = pe[leaving]
+            ps[a] = pe
 
 
 def initial_plan(

@@ -150,6 +150,8 @@ def gen_tickets(ctx: Context, c: Cols, sp: Cols, risk: Episodes, chunk: int) -> 
     n += m
     h = np.concatenate([h, np.full(m, -2.0)])
     t.update(ticket_lifecycle(ctx, rng, t, h))
+    # an episode's tickets come back: the fix did not hold
+    t["reopened"][n - m :] = pick(rng, (0.3, 0.45, 0.25), m)
     del t["stuck_ts"]
     t.update(ticket_assignees(ctx, rng, t, c["seg"][t["cust"]]))
     order = np.lexsort((t["cust"], t["created_ts"]))

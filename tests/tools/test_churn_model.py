@@ -88,6 +88,22 @@ def test_cancel_reasons_include_payment_failures_and_unrecorded(raw: dict[str, P
     assert "payment_failed" not in random_reasons, random_reasons
 
 
+def test_payment_failed_cancellations_left_an_invoice_unpaid(raw: dict[str, Path]) -> None:
+    owing = (
+        connect(raw["signals"])
+        .execute(
+            """SELECT count(*), count(*) FILTER (WHERE EXISTS (
+               SELECT 1 FROM invoices i
+               WHERE i.subscription_id = s.subscription_id AND i.invoice_type = 'invoice'
+                 AND i.issued_at::DATE < s.valid_to
+                 AND (i.status IN ('open', 'uncollectible') OR i.paid_at::DATE > s.valid_to)))
+           FROM subscriptions s WHERE cancel_reason = 'payment_failed'"""
+        )
+        .fetchone()
+    )
+    assert owing[0] > 0 and owing[0] == owing[1], owing
+
+
 def test_each_model_is_deterministic_and_they_differ(raw: dict[str, Path], tmp_path: Path) -> None:
     again = run_generator(tmp_path / "again", "--churn-model", "random", customers=300)
     for table in ("subscriptions", "invoices", "tickets", "survey_responses", "product_usage"):

@@ -47,7 +47,7 @@ def generate_chunk(ctx: Context, chunk: int, lo: int, hi: int) -> Iterator[tuple
     ctx.chunk_customer_ids = ctx.cust_id(c["gid"])
     subs = simulate_subscriptions(ctx, c, chunk)
     sp = active_spells(ctx, subs.versions)
-    risk = draw_episodes(ctx, subs.versions, sp, chunk)
+    risk = draw_episodes(ctx, subs, sp, chunk)
     tickets = gen_tickets(ctx, c, sp, risk, chunk)
     interactions = gen_interactions(ctx, tickets, chunk)
     invoices = gen_invoices(ctx, c, subs, tickets, risk, chunk)

@@ -16,7 +16,7 @@ import numpy as np
 
 from tools.generate_data.columns import NULL, Cols, rng_for, uniform_int
 from tools.generate_data.context import CHUNK_STREAMS, Context
-from tools.generate_data.subscriptions import REASON_PAYMENT
+from tools.generate_data.subscriptions import REASON_PAYMENT, SubscriptionResult
 
 P_WARNED = 0.85  # share of paid cancellations preceded by an episode
 LEAD_DAYS = (60, 160)  # how long before the cancellation the episode starts
@@ -39,7 +39,7 @@ class Episodes:
     unpaid: np.ndarray
     settle: np.ndarray  # payment failures: the day the debt is paid, NULL = never
 
-    def _find(self, cust: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def find(self, cust: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Index of the episode in force for each (customer, day), and whether there is one."""
         cust, day = np.asarray(cust, dtype=np.int64), np.asarray(day, dtype=np.int64)
         if len(self.cust) == 0:
@@ -52,7 +52,7 @@ class Episodes:
 
     def level(self, cust: np.ndarray, day: np.ndarray) -> np.ndarray:
         """How far into an episode each (customer, day) is: 0 outside, up to 1 after RAMP_DAYS."""
-        idx, inside = self._find(cust, day)
+        idx, inside = self.find(cust, day)
         if len(self.cust) == 0:
             return np.zeros(len(idx))
         ramp = np.clip((np.asarray(day) - self.start[idx] + 1) / RAMP_DAYS, 0.0, 1.0)
@@ -61,7 +61,7 @@ class Episodes:
     def unpaid_at(self, cust: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For each (customer, day): inside a payment-failure episode, and the day its debt is
         paid (NULL = never)."""
-        idx, inside = self._find(cust, day)
+        idx, inside = self.find(cust, day)
         if len(self.cust) == 0:
             return inside, np.full(len(idx), NULL, dtype=np.int64)
         return inside & self.unpaid[idx], self.settle[idx]
@@ -74,18 +74,18 @@ def _empty() -> np.ndarray:
 NO_EPISODES = Episodes(_empty(), _empty(), _empty(), np.zeros(0, dtype=bool), _empty())
 
 
-def draw_episodes(ctx: Context, versions: Cols, sp: Cols, chunk: int) -> Episodes:
+def draw_episodes(ctx: Context, subs: SubscriptionResult, sp: Cols, chunk: int) -> Episodes:
     """Episodes before paid cancellations, and false alarms of accounts that stay.
 
-    Most cancellations after a payment-failure episode get the reason ``payment_failed`` (set in
-    ``versions`` in place)."""
+    Most cancellations after a payment-failure episode that billed the customer get the reason
+    ``payment_failed`` (set in ``subs.versions`` in place)."""
     if ctx.cfg.churn_model == "random":
         return NO_EPISODES
     rng = rng_for(ctx.cfg.seed, CHUNK_STREAMS["risk"], chunk)
-    v = versions
+    v = subs.versions
     paid = v["trial"] == 0
-    subs, which = np.unique(v["sub"], return_inverse=True)
-    first_paid = np.full(len(subs), np.iinfo(np.int64).max)
+    sub_ids, which = np.unique(v["sub"], return_inverse=True)
+    first_paid = np.full(len(sub_ids), np.iinfo(np.int64).max)
     np.minimum.at(first_paid, which[paid], v["vf"][paid])
     ends = np.flatnonzero(paid & ((v["cancel"] == 1) | (v["leaves"] >= 0)))
     churn = np.where(v["leaves"][ends] >= 0, v["leaves"][ends], v["vt"][ends])
@@ -94,8 +94,6 @@ def draw_episodes(ctx: Context, versions: Cols, sp: Cols, chunk: int) -> Episode
     warned = (rng.random(len(ends)) < P_WARNED) & (start < churn) & (start <= ctx.end_day)
     unpaid = rng.random(len(ends)) < P_UNPAID
     recorded = rng.random(len(ends)) < P_REASON_PAYMENT
-    cancelled = v["cancel"][ends] == 1
-    v["reason"][ends[warned & unpaid & recorded & cancelled]] = REASON_PAYMENT
 
     stays = ~sp["trial"] & (sp["churn_day"] < 0)
     spell = np.flatnonzero(stays)
@@ -117,23 +115,30 @@ def draw_episodes(ctx: Context, versions: Cols, sp: Cols, chunk: int) -> Episode
     cust = np.concatenate([v["cust"][ends][warned], sp["cust"][alarm_spell]])
     start = np.concatenate([start[warned], alarm_start])
     stop = np.concatenate([churn[warned], alarm_stop])
-    unpaid = np.concatenate([unpaid[warned], alarm_unpaid])
-    settle = np.concatenate([collected[warned], caught_up])
-    return without_overlaps(cust, start, stop, unpaid, settle)
+    kept = without_overlaps(cust, start, stop)
+    # the version a kept churn episode ends (NULL for false alarms)
+    version = np.concatenate([ends[warned], np.full(len(alarm_spell), NULL)])[kept]
+    unpaid = np.concatenate([unpaid[warned], alarm_unpaid])[kept]
+    settle = np.concatenate([collected[warned], caught_up])[kept]
+    episodes = Episodes(cust[kept], start[kept], stop[kept], unpaid, settle)
+    billed = np.zeros(len(kept), dtype=bool)
+    at, inside = episodes.find(subs.periods["cust"], subs.periods["day"])
+    billed[at[inside]] = True
+    relabel = version[unpaid & billed & (version >= 0)]
+    relabel = relabel[(v["cancel"][relabel] == 1) & recorded[np.searchsorted(ends, relabel)]]
+    v["reason"][relabel] = REASON_PAYMENT
+    return episodes
 
 
-def without_overlaps(
-    cust: np.ndarray, start: np.ndarray, stop: np.ndarray, unpaid: np.ndarray, settle: np.ndarray
-) -> Episodes:
-    """Sorted episodes; one that starts before the previous one of its customer ends is dropped."""
+def without_overlaps(cust: np.ndarray, start: np.ndarray, stop: np.ndarray) -> np.ndarray:
+    """Positions of the episodes to keep, sorted by (customer, start): one that starts before the
+    previous kept one of its customer ends is dropped."""
     order = np.lexsort((start, cust))
-    cust, start, stop = cust[order], start[order], stop[order]
-    unpaid, settle = unpaid[order], settle[order]
-    keep = np.ones(len(cust), dtype=bool)
+    keep = np.ones(len(order), dtype=bool)
     busy_until, busy_cust = NULL, NULL
-    for i in range(len(cust)):
+    for k, i in enumerate(order):
         if cust[i] == busy_cust and start[i] < busy_until:
-            keep[i] = False
+            keep[k] = False
         else:
             busy_until, busy_cust = stop[i], cust[i]
-    return Episodes(cust[keep], start[keep], stop[keep], unpaid[keep], settle[keep])
+    return order[keep]

@@ -6,10 +6,11 @@
     as_of_date never count.
     Exact arithmetic: DuckDB turns every decimal division into a double, so the division by the
     interval is kept for last. Each version adds recurring_amount x rate x (12 / interval_months)
-    (12, 4 or 1: exact decimals) and the customer's sum is divided by 12 once. That quotient is
-    first rounded through a double, which can be one cent off only next to a half cent; the
-    exact decimal comparison 12 x cents - 0.06 <= sum < 12 x cents + 0.06 then corrects it.
-    Amounts are >= 0 and rates > 0 by the raw contract, so half up is half away from zero. -#}
+    (12, 4 or 1: exact decimals) and the customer's sum is divided by 12 once, to exact cents
+    (macros/cs_annualised_to_cents.sql; amounts >= 0 and rates > 0 by the raw contract).
+    mrr_at_prev_rates (constant currency, docs/metrics.md): the same versions, each at the rate of
+    s(m-1) instead, summed and rounded the same way. s(m-1) is the day before m, as as_of_date
+    never falls before the as-of month. -#}
 {{ cs_incremental_recompute_config(['customer_id', 'month'], 'month') }}
 with
 
@@ -35,7 +36,8 @@ versions_in_force as (
     select
         paid_versions.customer_id,
         months.month,
-        paid_versions.annualised_amount * fx_rates.usd_per_unit as annualised_usd
+        paid_versions.annualised_amount * fx_rates.usd_per_unit as annualised_usd,
+        paid_versions.annualised_amount * previous_fx_rates.usd_per_unit as annualised_usd_at_prev_rates
     from paid_versions
     inner join months
         on
@@ -47,13 +49,19 @@ versions_in_force as (
             paid_versions.currency = fx_rates.currency
             and months.snapshot_date >= fx_rates.valid_from
             and months.snapshot_date < fx_rates.valid_to
+    inner join fx_rates as previous_fx_rates
+        on
+            paid_versions.currency = previous_fx_rates.currency
+            and cast({{ dbt.dateadd('day', -1, 'months.month') }} as date) >= previous_fx_rates.valid_from
+            and cast({{ dbt.dateadd('day', -1, 'months.month') }} as date) < previous_fx_rates.valid_to
 ),
 
 customer_months as (
     select
         customer_id,
         month,
-        cast(sum(annualised_usd) as decimal(38, 16)) as annualised_usd
+        cast(sum(annualised_usd) as decimal(38, 16)) as annualised_usd,
+        cast(sum(annualised_usd_at_prev_rates) as decimal(38, 16)) as annualised_usd_at_prev_rates
     from versions_in_force
     group by customer_id, month
 ),
@@ -63,8 +71,9 @@ approximated as (
         customer_id,
         month,
         annualised_usd,
-        -- to cents first: a double cast straight to 16 decimals keeps its binary error
-        cast(cast(round(cast(annualised_usd as double) / 12, 2) as decimal(38, 2)) as decimal(38, 16)) as approx_mrr
+        annualised_usd_at_prev_rates,
+        {{ cs_cents_approximation('annualised_usd') }} as approx_mrr,
+        {{ cs_cents_approximation('annualised_usd_at_prev_rates') }} as approx_mrr_at_prev_rates
     from customer_months
 ),
 
@@ -72,13 +81,9 @@ rounded as (
     select
         customer_id,
         month,
-        case
-            when annualised_usd >= approx_mrr * 12 + cast(0.06 as decimal(38, 16))
-                then approx_mrr + cast(0.01 as decimal(38, 16))
-            when annualised_usd < approx_mrr * 12 - cast(0.06 as decimal(38, 16))
-                then approx_mrr - cast(0.01 as decimal(38, 16))
-            else approx_mrr
-        end as mrr
+        {{ cs_cents_corrected('annualised_usd', 'approx_mrr') }} as mrr,
+        {{ cs_cents_corrected('annualised_usd_at_prev_rates', 'approx_mrr_at_prev_rates') }}
+            as mrr_at_prev_rates
     from approximated
 ),
 
@@ -87,7 +92,8 @@ final as (
         rounded.customer_id,
         customers.segment,
         rounded.month,
-        cast(rounded.mrr as decimal(18, 2)) as mrr
+        cast(rounded.mrr as decimal(18, 2)) as mrr,
+        cast(rounded.mrr_at_prev_rates as decimal(18, 2)) as mrr_at_prev_rates
     from rounded
     inner join customers on rounded.customer_id = customers.customer_id
     where rounded.mrr > 0

@@ -41,10 +41,10 @@ owing_churns as (
     inner join billed_invoices
         on
             churns.customer_id = billed_invoices.customer_id
-            and billed_invoices.due_date < churns.snapshot_date
+            and churns.snapshot_date > billed_invoices.due_date
             and (
                 billed_invoices.status in ('open', 'uncollectible')
-                or billed_invoices.paid_on > churns.snapshot_date
+                or churns.snapshot_date < billed_invoices.paid_on
             )
 ),
 

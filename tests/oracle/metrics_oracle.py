@@ -246,6 +246,15 @@ MARTS: Registry = {
         ("month", "segment"),
         ("signups", "onboarded", "avg_days_to_onboard", "avg_days_to_first_value"),
     ),
+    "mart_churn_reasons": _entry(
+        mart_churn_reasons, ("month", "segment", "churn_reason"), CHURN_REASONS_COLUMNS
+    ),
+    "mart_cohort_retention": _entry(
+        mart_cohort_retention,
+        ("cohort_month", "months_since_start", "segment"),
+        COHORT_RETENTION_COLUMNS,
+    ),
+    "dim_customers": _entry(dim_customers, ("customer_id",), DIM_CUSTOMERS_COLUMNS),
 }
 
 
@@ -262,15 +271,6 @@ NEW_MARTS: Registry = {
         mart_revenue_retention_constant_currency, ("month", "segment"), RETENTION_COLUMNS
     ),
     "mart_logo_churn": _entry(mart_logo_churn, ("month", "segment"), LOGO_CHURN_COLUMNS),
-    "mart_churn_reasons": _entry(
-        mart_churn_reasons, ("month", "segment", "churn_reason"), CHURN_REASONS_COLUMNS
-    ),
-    "mart_cohort_retention": _entry(
-        mart_cohort_retention,
-        ("cohort_month", "months_since_start", "segment"),
-        COHORT_RETENTION_COLUMNS,
-    ),
-    "dim_customers": _entry(dim_customers, ("customer_id",), DIM_CUSTOMERS_COLUMNS),
     "mart_customer_health": _entry(
         mart_customer_health_trend, ("month", "customer_id"), TREND_COLUMNS
     ),

@@ -34,7 +34,7 @@ owing_churns as (
         on
             churns.customer_id = invoices.customer_id
             and invoices.invoice_type = 'invoice'
-            and invoices.due_date < churns.snapshot_date
+            and churns.snapshot_date > invoices.due_date
     where
         invoices.status in ('open', 'uncollectible')
         or (invoices.status = 'paid' and cast(invoices.paid_at as date) > churns.snapshot_date)
@@ -57,7 +57,7 @@ ended_versions as (
         on
             churns.customer_id = subscriptions.customer_id
             and not subscriptions.is_trial
-            and subscriptions.valid_to <= churns.snapshot_date
+            and churns.snapshot_date >= subscriptions.valid_to
 ),
 
 latest_ended_versions as (

@@ -48,7 +48,7 @@ cohort_customer_months as (
     inner join customer_months
         on
             cohort_customers_with_all.customer_id = customer_months.customer_id
-            and customer_months.month >= cohort_customers_with_all.cohort_month
+            and cohort_customers_with_all.cohort_month <= customer_months.month
 ),
 
 cohort_activity as (
@@ -70,7 +70,7 @@ cohort_grid as (
         months.month,
         months.month_number - cohort_segments.month_number as months_since_start
     from cohort_segments
-    inner join months on months.month >= cohort_segments.month
+    inner join months on cohort_segments.month <= months.month
 ),
 
 final as (

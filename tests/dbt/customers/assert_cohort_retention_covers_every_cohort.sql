@@ -14,7 +14,7 @@ expected as (
         months.month,
         months.month_number - month_segments.month_number as months_since_start
     from month_segments
-    inner join months on months.month >= month_segments.month
+    inner join months on month_segments.month <= months.month
 ),
 
 expected_counts as (

@@ -1,16 +1,14 @@
-{# grain: one row per customer per month in which the customer churned (movement churn) #}
-{#- Every churn with what churn analysis needs (docs/metrics.md, Churn analysis):
-    * is_involuntary: at the month's snapshot date s(m) the customer owes money, i.e. it has an
-      invoice (never a credit note) due before s(m) that was not paid by s(m): status open or
-      uncollectible, or paid on a day after s(m). Void owes nothing; statuses are read as loaded.
-    * churn_reason: the cancel_reason of its non-trial version with the latest valid_to on or
-      before s(m) (ties: the latest valid_from, then the greatest subscription_id); null, empty
-      or no such version reads 'unspecified'. -#}
+{# grain: one row per customer per month with movement churn #}
+{#- Involuntary vs voluntary churn (docs/metrics.md, Churn analysis): a customer that churns in m
+    churned involuntarily when at s(m) it owes money, i.e. it has an invoice (never a credit note)
+    due before s(m) and not paid by s(m): status open or uncollectible, or paid on a day after
+    s(m). Void invoices owe nothing; a paid invoice without paid_at is never owed. Every other
+    churn is voluntary. A table, rebuilt on every run: invoice statuses are read as loaded
+    today, so an old churn can change side when its invoice is paid or written off. -#}
 with
 
 months as (select * from {{ ref('int_months_spine') }}),
 movements as (select * from {{ ref('int_mrr_movements') }}),
-subscriptions as (select * from {{ ref('stg_billing__subscriptions') }}),
 invoices as (select * from {{ ref('stg_billing__invoices') }}),
 
 churns as (
@@ -25,48 +23,29 @@ churns as (
     where movements.movement = 'churn'
 ),
 
+billed_invoices as (
+    select
+        customer_id,
+        due_date,
+        status,
+        cast(paid_at as date) as paid_on
+    from invoices
+    where invoice_type = 'invoice' and status in ('open', 'uncollectible', 'paid')
+),
+
 owing_churns as (
     select distinct
         churns.month,
         churns.customer_id
     from churns
-    inner join invoices
+    inner join billed_invoices
         on
-            churns.customer_id = invoices.customer_id
-            and invoices.invoice_type = 'invoice'
-            and churns.snapshot_date > invoices.due_date
-    where
-        invoices.status in ('open', 'uncollectible')
-        or (invoices.status = 'paid' and cast(invoices.paid_at as date) > churns.snapshot_date)
-),
-
-ended_versions as (
-    select
-        churns.month,
-        churns.customer_id,
-        subscriptions.cancel_reason,
-        row_number() over (
-            partition by churns.customer_id, churns.month
-            order by
-                subscriptions.valid_to desc,
-                subscriptions.valid_from desc,
-                subscriptions.subscription_id desc
-        ) as recency
-    from churns
-    inner join subscriptions
-        on
-            churns.customer_id = subscriptions.customer_id
-            and not subscriptions.is_trial
-            and churns.snapshot_date >= subscriptions.valid_to
-),
-
-latest_ended_versions as (
-    select
-        month,
-        customer_id,
-        cancel_reason
-    from ended_versions
-    where recency = 1
+            churns.customer_id = billed_invoices.customer_id
+            and churns.snapshot_date > billed_invoices.due_date
+            and (
+                billed_invoices.status in ('open', 'uncollectible')
+                or churns.snapshot_date < billed_invoices.paid_on
+            )
 ),
 
 final as (
@@ -75,21 +54,12 @@ final as (
         churns.customer_id,
         churns.segment,
         churns.churned_mrr,
-        owing_churns.customer_id is not null as is_involuntary,
-        case
-            when latest_ended_versions.cancel_reason is null or latest_ended_versions.cancel_reason = ''
-                then 'unspecified'
-            else latest_ended_versions.cancel_reason
-        end as churn_reason
+        owing_churns.customer_id is not null as is_involuntary
     from churns
     left join owing_churns
         on
             churns.month = owing_churns.month
             and churns.customer_id = owing_churns.customer_id
-    left join latest_ended_versions
-        on
-            churns.month = latest_ended_versions.month
-            and churns.customer_id = latest_ended_versions.customer_id
 )
 
 select * from final

@@ -2,7 +2,7 @@
 {#- The customer dimension (docs/metrics.md, Customers): the account's attributes and current
     plan tier (int_customers_profiled), its cohort, activity and current MRR
     (int_customer_lifetimes_aggregated; both hold the same customers), its health in the as-of
-    month (mart_customer_health) and the reason of its latest churn (int_churns_classified), so
+    month (mart_customer_health) and the reason of its latest churn (int_churn_reasons_selected), so
     every customer-grain mart can be joined to who the customer is. Tier and health are null
     while the customer is inactive. -#}
 with
@@ -11,7 +11,7 @@ profiles as (select * from {{ ref('int_customers_profiled') }}),
 lifetimes as (select * from {{ ref('int_customer_lifetimes_aggregated') }}),
 as_of as (select * from {{ ref('int_as_of_date') }}),
 customer_health as (select * from {{ ref('mart_customer_health') }}),
-churns as (select * from {{ ref('int_churns_classified') }}),
+churn_reasons as (select * from {{ ref('int_churn_reasons_selected') }}),
 
 current_health as (
     select
@@ -27,7 +27,7 @@ ranked_churns as (
         customer_id,
         churn_reason,
         row_number() over (partition by customer_id order by month desc) as churn_recency
-    from churns
+    from churn_reasons
 ),
 
 latest_churns as (

@@ -1,10 +1,27 @@
 {# grain: one row per month per segment (including 'all') per churn reason with at least one churn #}
 {#- Churned customers and MRR by churn reason (docs/metrics.md, Churn analysis), summed from
-    int_churns_classified; share_of_churned_customers is the reason's share of every customer that
+    int_churns_classified (involuntary or not) and int_churn_reasons_selected (the reason);
+    share_of_churned_customers is the reason's share of every customer that
     churned in that month and segment. Only combinations with a churn are rows. -#}
 with
 
-churns as (select * from {{ ref('int_churns_classified') }}),
+classified_churns as (select * from {{ ref('int_churns_classified') }}),
+churn_reasons as (select * from {{ ref('int_churn_reasons_selected') }}),
+
+churns as (
+    select
+        classified_churns.month,
+        classified_churns.customer_id,
+        classified_churns.segment,
+        classified_churns.churned_mrr,
+        classified_churns.is_involuntary,
+        churn_reasons.churn_reason
+    from classified_churns
+    inner join churn_reasons
+        on
+            classified_churns.month = churn_reasons.month
+            and classified_churns.customer_id = churn_reasons.customer_id
+),
 
 churns_with_all as (
     {{ cs_with_segment_all('churns') }}

@@ -53,6 +53,10 @@ MARTS = (
     "mart_onboarding",
     "mart_customer_health",
     "mart_health_summary",
+    "mart_churn_reasons",
+    "mart_cohort_retention",
+    "dim_customers",
+    "dim_segments",
 )
 INCREMENTAL_VALIDATORS = (
     "base_billing__invoices",

@@ -246,6 +246,16 @@ MARTS: Registry = {
         ("month", "segment"),
         ("signups", "onboarded", "avg_days_to_onboard", "avg_days_to_first_value"),
     ),
+    # the health trend, back-test and component power, recomputed from the warehouse's own scores
+    "mart_customer_health": _entry(
+        mart_customer_health_trend, ("month", "customer_id"), TREND_COLUMNS
+    ),
+    "mart_health_backtest": _entry(
+        mart_health_backtest, ("month", "health_band"), BACKTEST_COLUMNS
+    ),
+    "mart_health_component_power": _entry(
+        mart_health_component_power, ("component",), COMPONENT_POWER_COLUMNS
+    ),
 }
 
 
@@ -271,15 +281,6 @@ NEW_MARTS: Registry = {
         COHORT_RETENTION_COLUMNS,
     ),
     "dim_customers": _entry(dim_customers, ("customer_id",), DIM_CUSTOMERS_COLUMNS),
-    "mart_customer_health": _entry(
-        mart_customer_health_trend, ("month", "customer_id"), TREND_COLUMNS
-    ),
-    "mart_health_backtest": _entry(
-        mart_health_backtest, ("month", "health_band"), BACKTEST_COLUMNS
-    ),
-    "mart_health_component_power": _entry(
-        mart_health_component_power, ("component",), COMPONENT_POWER_COLUMNS
-    ),
 }
 
 __all__ = [

@@ -32,8 +32,8 @@ churned_ahead as (
     from backtest_months
     inner join churn_months
         on backtest_months.customer_id = churn_months.customer_id
-            and churn_months.churn_month > backtest_months.month
-            and churn_months.churn_month <= cast({{ dbt.dateadd('month', 3, 'backtest_months.month') }} as date)
+            and backtest_months.month < churn_months.churn_month
+            and cast({{ dbt.dateadd('month', 3, 'backtest_months.month') }} as date) >= churn_months.churn_month
 ),
 
 labelled as (

@@ -267,6 +267,8 @@ MARTS = [
     "mart_agent_performance",
     "mart_customer_experience",
     "mart_customer_health",
+    "mart_health_backtest",
+    "mart_health_component_power",
     "mart_health_summary",
     "mart_logo_churn",
     "mart_nps",

@@ -57,6 +57,8 @@ MARTS = (
     "mart_cohort_retention",
     "dim_customers",
     "dim_segments",
+    "mart_health_backtest",
+    "mart_health_component_power",
 )
 INCREMENTAL_VALIDATORS = (
     "base_billing__invoices",

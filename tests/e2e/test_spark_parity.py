@@ -271,6 +271,8 @@ MARTS = [
     "mart_cohort_retention",
     "mart_customer_experience",
     "mart_customer_health",
+    "mart_health_backtest",
+    "mart_health_component_power",
     "mart_health_summary",
     "mart_logo_churn",
     "mart_nps",

@@ -28,10 +28,8 @@ This module is the entry point and the registry; the oracles live in the package
 * ``experience``, ``support``, ``growth``: the other marts;
 * ``health``: mart_customer_health's grain and trend, mart_health_backtest, component power.
 
-Registries: ``MARTS`` (the marts as the warehouse publishes them today, the revenue marts at
-constant currency with involuntary churn) and ``NEW_MARTS`` (churn reasons, cohorts, the
-customer dimension, the health trend, back-test and component power; see its comment).
-``builders`` and the ``test_oracle_*`` modules test the oracle itself on hand-made cases,
+Registry: ``MARTS``, every public mart the e2e test compares (the revenue marts at constant
+currency with involuntary churn). ``builders`` and the ``test_oracle_*`` modules test the oracle itself on hand-made cases,
 without dbt.
 
 Each module's docstring states its decisions where the contract is silent (F1.., C1.., K1.., D1..,
@@ -228,6 +226,16 @@ MARTS: Registry = {
         ("month", "segment"),
         ("signups", "onboarded", "avg_days_to_onboard", "avg_days_to_first_value"),
     ),
+    # the health trend, back-test and component power, recomputed from the warehouse's own scores
+    "mart_customer_health": _entry(
+        mart_customer_health_trend, ("month", "customer_id"), TREND_COLUMNS
+    ),
+    "mart_health_backtest": _entry(
+        mart_health_backtest, ("month", "health_band"), BACKTEST_COLUMNS
+    ),
+    "mart_health_component_power": _entry(
+        mart_health_component_power, ("component",), COMPONENT_POWER_COLUMNS
+    ),
     "mart_churn_reasons": _entry(
         mart_churn_reasons, ("month", "segment", "churn_reason"), CHURN_REASONS_COLUMNS
     ),
@@ -239,25 +247,8 @@ MARTS: Registry = {
     "dim_customers": _entry(dim_customers, ("customer_id",), DIM_CUSTOMERS_COLUMNS),
 }
 
-
-# The figures of issues 16 and 17 not built yet, registered the same way. An entry named like
-# one of MARTS supersedes it once the mart has the new columns; the others are new marts. Once a
-# model lands, its entry moves into MARTS.
-NEW_MARTS: Registry = {
-    "mart_customer_health": _entry(
-        mart_customer_health_trend, ("month", "customer_id"), TREND_COLUMNS
-    ),
-    "mart_health_backtest": _entry(
-        mart_health_backtest, ("month", "health_band"), BACKTEST_COLUMNS
-    ),
-    "mart_health_component_power": _entry(
-        mart_health_component_power, ("component",), COMPONENT_POWER_COLUMNS
-    ),
-}
-
 __all__ = [
     "MARTS",
-    "NEW_MARTS",
     "Oracle",
     "OracleVars",
     "auc",

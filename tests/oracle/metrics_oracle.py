@@ -29,8 +29,8 @@ This module is the entry point and the registry; the oracles live in the package
 * ``health``: mart_customer_health's grain and trend, mart_health_backtest, component power.
 
 Registry: ``MARTS``, every public mart the e2e test compares (the revenue marts at constant
-currency with involuntary churn). ``builders`` and the ``test_oracle_*`` modules test the oracle itself on hand-made cases,
-without dbt.
+currency with involuntary churn). ``builders`` and the ``test_oracle_*`` modules test the oracle
+itself on hand-made cases, without dbt.
 
 Each module's docstring states its decisions where the contract is silent (F1.., C1.., K1.., D1..,
 H1..).

@@ -57,7 +57,8 @@ function healthTrust(segment) {
 }
 
 function componentPower() {
-  var fig = figure("component_power", "Component power: AUC on this data, configured and suggested weights");
+  var fig = el("div", { "class": "panel", id: "component-power" });
+  fig.appendChild(el("h3", {}, "Component power: AUC on this data, configured and suggested weights"));
   var rows = DATA.component_power || [];
   var table = el("table", { "data-rows": String(rows.length) });
   var head = el("tr");
@@ -73,6 +74,5 @@ function componentPower() {
     table.appendChild(tr);
   });
   fig.appendChild(table);
-  fig.setAttribute("data-marks", String(rows.length));
   return fig;
 }

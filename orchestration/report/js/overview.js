@@ -4,7 +4,7 @@ var KPIS = [
   ["ending_mrr", "MRR", "usd"], ["arr", "ARR", "usd"], ["nrr", "NRR", "pct"], ["grr", "GRR", "pct"],
   ["gross_revenue_churn_rate", "Gross revenue churn", "pct"], ["net_revenue_churn_rate", "Net revenue churn", "pct"],
   ["logo_churn_rate", "Logo churn", "pct"], ["customer_retention_rate", "CRR", "pct"],
-  ["customers_end", "Customers", "count"], ["arpa", "ARPA", "usd2"],
+  ["customers_end", "Customers", "count"], ["arpa", "ARPA", "usd2"], ["quick_ratio", "Quick ratio", "ratio"],
   ["nps", "NPS", "points"], ["pct_promoters", "Promoters", "pct"], ["pct_passives", "Passives", "pct"],
   ["pct_detractors", "Detractors", "pct"], ["csat_avg", "CSAT (1-5)", "score"], ["csat_pct", "CSAT%", "points_pct"],
   ["ces_avg", "CES", "score"], ["first_response_hours_avg", "First response", "hours"],

@@ -18,7 +18,15 @@ from typing import Any
 
 ASSETS_DIR = Path(__file__).resolve().parent
 # Shared helpers first, the page (state, filters, render) last.
-JS_FILES = ("core.js", "charts.js", "overview.js", "main.js")
+JS_FILES = (
+    "core.js",
+    "charts.js",
+    "overview.js",
+    "revenue.js",
+    "health.js",
+    "customers.js",
+    "main.js",
+)
 
 ERROR_CAPTURE = """
 window.addEventListener("error", function (event) {

@@ -38,6 +38,7 @@ KPI_SOURCES = {
     "gross_revenue_churn_rate": ("mart_revenue_retention", "gross_revenue_churn_rate"),
     "net_revenue_churn_rate": ("mart_revenue_retention", "net_revenue_churn_rate"),
     "arpa": ("mart_revenue_retention", "arpa"),
+    "quick_ratio": ("mart_revenue_retention", "quick_ratio"),
     "logo_churn_rate": ("mart_logo_churn", "logo_churn_rate"),
     "customer_retention_rate": ("mart_logo_churn", "customer_retention_rate"),
     "customers_end": ("mart_logo_churn", "customers_end"),
@@ -63,6 +64,7 @@ KPI_SOURCES = {
 CHARTS = {
     "mrr_waterfall", "retention", "revenue_churn", "logo_churn", "nps", "nps_shares", "csat_ces",
     "support_time", "fcr", "aht", "backlog", "clv_cac", "clv_to_cac", "health_bands",
+    "quick_ratio", "churn_kind", "health_backtest",
 }  # fmt: skip
 WATERFALL = (
     "starting_mrr",
@@ -71,6 +73,7 @@ WATERFALL = (
     "expansion_mrr",
     "contraction_mrr",
     "churned_mrr",
+    "fx_impact_mrr",
     "ending_mrr",
 )
 

@@ -3,6 +3,7 @@ var LINE_CHARTS = [
   ["retention", "NRR and GRR", "pct", [["nrr", "NRR"], ["grr", "GRR"], ["nrr_12m", "NRR 12m cohort"], ["grr_12m", "GRR 12m cohort"]]],
   ["revenue_churn", "Revenue churn", "pct", [["gross_revenue_churn_rate", "Gross revenue churn"], ["net_revenue_churn_rate", "Net revenue churn"]]],
   ["logo_churn", "Logo churn and CRR", "pct", [["logo_churn_rate", "Logo churn"], ["customer_retention_rate", "CRR"]]],
+  ["quick_ratio", "Quick ratio (MRR gained / MRR lost)", "ratio", [["quick_ratio", "Quick ratio"]]],
   ["nps", "NPS", "points", [["nps", "NPS"]]],
   ["csat_ces", "CSAT and CES (mean scores)", "score", [["csat_avg", "CSAT"], ["ces_avg", "CES"]]],
   ["support_time", "First response and TTR", "hours", [["first_response_hours_avg", "First response"], ["resolution_hours_avg", "TTR"]]],
@@ -18,6 +19,8 @@ var SAMPLE_COUNTS = { nps: "responses" };
 var STACKED_CHARTS = [
   ["nps_shares", "NPS answers: promoters, passives, detractors", "pct",
     [["pct_promoters", "Promoters", "#059669"], ["pct_passives", "Passives", "#9aa5b1"], ["pct_detractors", "Detractors", "#dc2626"]]],
+  ["churn_kind", "Churned customers: voluntary and involuntary (unpaid invoices)", "count",
+    [["customers_churned_voluntary", "Voluntary", "#d97706"], ["customers_churned_involuntary", "Involuntary", "#dc2626"]]],
   ["health_bands", "Health bands (accounts)", "count",
     [["accounts_green", "Green", "#059669"], ["accounts_yellow", "Yellow", "#d97706"], ["accounts_red", "Red", "#dc2626"]]]
 ];
@@ -93,11 +96,14 @@ function stackedChart(spec, segment) {
   return fig;
 }
 
+/* [column, label, sign]: 0 a level, 1 added, -1 taken away, "fx" added with its own sign (the
+   MRR a rate move made, apart from every customer's movement). */
 var WATERFALL_STEPS = [
   ["starting_mrr", "Starting", 0], ["new_mrr", "New", 1], ["reactivation_mrr", "Reactivation", 1],
   ["expansion_mrr", "Expansion", 1], ["contraction_mrr", "Contraction", -1], ["churned_mrr", "Churned", -1],
-  ["ending_mrr", "Ending", 0]
+  ["fx_impact_mrr", "FX impact", "fx"], ["ending_mrr", "Ending", 0]
 ];
+function stepSign(step, v) { return step[2] === "fx" ? (v < 0 ? -1 : 1) : step[2]; }
 function waterfall(segment, monthIndex) {
   var fig = figure("mrr_waterfall", "MRR movements (waterfall)");
   var picker = el("select", { id: "waterfall-month", "aria-label": "Month of the waterfall" });
@@ -113,7 +119,7 @@ function waterfall(segment, monthIndex) {
   WATERFALL_STEPS.forEach(function (s) {
     var v = value(s[0]);
     if (s[2] === 0) { bars.push([s, 0, v, v]); running = v; }
-    else { var next = running + s[2] * v; bars.push([s, Math.min(running, next), Math.max(running, next), v]); running = next; }
+    else { var next = running + (s[2] === "fx" ? v : s[2] * v); bars.push([s, Math.min(running, next), Math.max(running, next), v]); running = next; }
   });
   var top = Math.max.apply(null, bars.map(function (b) { return b[2]; }));
   if (!(top > 0)) { emptyNote(fig, "all"); return fig; }
@@ -131,7 +137,7 @@ function waterfall(segment, monthIndex) {
   svg.appendChild(grid);
   bars.forEach(function (b, i) {
     var s = b[0];
-    var color = s[2] === 0 ? "#2563eb" : (s[2] > 0 ? "#059669" : "#dc2626");
+    var color = s[2] === 0 ? "#2563eb" : s[2] === "fx" ? "#7c3aed" : (s[2] > 0 ? "#059669" : "#dc2626");
     var rect = svgEl("rect", {
       x: M.left + band * i + band * 0.15, width: band * 0.7, y: y(b[2]), height: Math.max(y(b[1]) - y(b[2]), 1),
       fill: color, "data-metric": s[0], "data-month": months()[monthIndex], "data-value": String(b[3])
@@ -139,7 +145,7 @@ function waterfall(segment, monthIndex) {
     svg.appendChild(tip(rect, s[1] + ": " + fmt("usd", b[3])));
     svg.appendChild(svgEl("text", { x: M.left + band * (i + 0.5), y: H - 8, "text-anchor": "middle" }, s[1]));
     svg.appendChild(svgEl("text", { x: M.left + band * (i + 0.5), y: y(b[2]) - 4, "text-anchor": "middle" },
-      unsignedZero((s[2] < 0 ? "-" : s[2] > 0 ? "+" : "") + fmt("usd", b[3]))));
+      unsignedZero((stepSign(s, b[3]) < 0 ? "-" : stepSign(s, b[3]) > 0 ? "+" : "") + fmt("usd", Math.abs(b[3])))));
   });
   fig.appendChild(svg);
   fig.setAttribute("data-marks", String(bars.length));

@@ -45,9 +45,9 @@ function svgEl(tag, attrs, text) {
   return node;
 }
 function tip(node, text) { node.appendChild(svgEl("title", {}, text)); return node; }
-/* The page's state: the segment, the month range shown (indexes into DATA.months) and the
-   waterfall's month (an index into the range). */
-var state = { segment: "all", from: 0, to: DATA.months.length - 1, month: DATA.months.length - 1 };
+/* The page's state: the segment, the month range shown (indexes into DATA.months), the
+   waterfall's month (an index into the range), the cohort measure and the customer searched. */
+var state = { segment: "all", from: 0, to: DATA.months.length - 1, month: DATA.months.length - 1, cohortMeasure: "logo_retention", customer: "" };
 function months() { return DATA.months.slice(state.from, state.to + 1); }
 function series(segment, column) { return (DATA.series[segment][column] || []).slice(state.from, state.to + 1); }
 function finite(values) { return values.filter(function (v) { return v !== null && isFinite(v); }); }

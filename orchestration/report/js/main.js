@@ -12,6 +12,7 @@ function readHash() {
     if (kv.length === 2) { params[kv[0]] = decodeURIComponent(kv[1]); }
   });
   if (DATA.segments.indexOf(params.segment) >= 0) { state.segment = params.segment; }
+  if (params.customer) { state.customer = params.customer; }
   var from = monthIndex(params.from || ""), to = monthIndex(params.to || "");
   if (from >= 0) { state.from = from; }
   if (to >= 0) { state.to = to; }
@@ -20,7 +21,7 @@ function readHash() {
 }
 function writeHash() {
   window.location.hash = "segment=" + state.segment + "&from=" + DATA.months[state.from].slice(0, 7) +
-    "&to=" + DATA.months[state.to].slice(0, 7);
+    "&to=" + DATA.months[state.to].slice(0, 7) + (state.customer ? "&customer=" + encodeURIComponent(state.customer) : "");
 }
 
 function render() {
@@ -33,13 +34,18 @@ function render() {
   main.appendChild(el("h2", {}, "Trends"));
   var charts = el("section", { "class": "charts" });
   charts.appendChild(waterfall(state.segment, state.month));
-  LINE_CHARTS.slice(0, 3).forEach(function (c) { charts.appendChild(lineChart(c, state.segment)); });
-  charts.appendChild(lineChart(LINE_CHARTS[3], state.segment));
-  charts.appendChild(stackedChart(STACKED_CHARTS[0], state.segment));
-  LINE_CHARTS.slice(4).forEach(function (c) { charts.appendChild(lineChart(c, state.segment)); });
+  LINE_CHARTS.slice(0, 4).forEach(function (c) { charts.appendChild(lineChart(c, state.segment)); });
   charts.appendChild(stackedChart(STACKED_CHARTS[1], state.segment));
+  charts.appendChild(lineChart(LINE_CHARTS[4], state.segment));
+  charts.appendChild(stackedChart(STACKED_CHARTS[0], state.segment));
+  LINE_CHARTS.slice(5).forEach(function (c) { charts.appendChild(lineChart(c, state.segment)); });
+  charts.appendChild(stackedChart(STACKED_CHARTS[2], state.segment));
   main.appendChild(charts);
+  main.appendChild(churnReasons(state.segment));
+  main.appendChild(cohortHeatmap(state.segment));
+  main.appendChild(healthTrust(state.segment));
   main.appendChild(redAccounts(state.segment));
+  main.appendChild(customerDrilldown());
   document.querySelectorAll("figure.chart").forEach(function (fig) {
     var r = fig.getBoundingClientRect();
     fig.setAttribute("data-box", [r.left + window.scrollX, r.top + window.scrollY, r.width, r.height].map(Math.round).join(","));

@@ -4,7 +4,7 @@ var KPIS = [
   ["ending_mrr", "MRR", "usd"], ["arr", "ARR", "usd"], ["nrr", "NRR", "pct"], ["grr", "GRR", "pct"],
   ["gross_revenue_churn_rate", "Gross revenue churn", "pct"], ["net_revenue_churn_rate", "Net revenue churn", "pct"],
   ["logo_churn_rate", "Logo churn", "pct"], ["customer_retention_rate", "CRR", "pct"],
-  ["customers_end", "Customers", "count"], ["arpa", "ARPA", "usd2"],
+  ["customers_end", "Customers", "count"], ["arpa", "ARPA", "usd2"], ["quick_ratio", "Quick ratio", "ratio"],
   ["nps", "NPS", "points"], ["pct_promoters", "Promoters", "pct"], ["pct_passives", "Passives", "pct"],
   ["pct_detractors", "Detractors", "pct"], ["csat_avg", "CSAT (1-5)", "score"], ["csat_pct", "CSAT%", "points_pct"],
   ["ces_avg", "CES", "score"], ["first_response_hours_avg", "First response", "hours"],
@@ -34,7 +34,7 @@ function redAccounts(segment) {
   box.appendChild(el("h2", {}, "Red accounts in " + (DATA.red_accounts_month || "").slice(0, 7) + " (" + rows.length + ") and their main risk factor"));
   var table = el("table", { "data-rows": String(rows.length) });
   var head = el("tr");
-  [["Customer", ""], ["Segment", ""], ["MRR", "num"], ["Health score", "num"], ["Main risk factor", ""]].forEach(function (h) { head.appendChild(el("th", { "class": h[1] }, h[0])); });
+  [["Customer", ""], ["Segment", ""], ["MRR", "num"], ["Health score", "num"], ["Change in 3 months", "num"], ["Main risk factor", ""]].forEach(function (h) { head.appendChild(el("th", { "class": h[1] }, h[0])); });
   table.appendChild(head);
   rows.slice(0, RED_ROWS_SHOWN).forEach(function (r) {
     var tr = el("tr", { "class": "red-account", "data-customer-id": r.customer_id, "data-health-score": String(r.health_score), "data-main-risk-factor": r.main_risk_factor });
@@ -42,11 +42,12 @@ function redAccounts(segment) {
     tr.appendChild(el("td", {}, SEGMENT_LABELS[r.segment] || r.segment));
     tr.appendChild(el("td", { "class": "num" }, fmt("usd2", r.mrr)));
     tr.appendChild(el("td", { "class": "num" }, fmt("points", r.health_score)));
+    tr.appendChild(el("td", { "class": "num", "data-value": String(r.health_score_change_3m) }, r.health_score_change_3m > 0 ? "+" + fmt("points", r.health_score_change_3m) : fmt("points", r.health_score_change_3m)));
     tr.appendChild(el("td", {}, r.main_risk_factor.replace(/_/g, " ")));
     table.appendChild(tr);
   });
   if (!rows.length) {
-    var none = el("tr"); none.appendChild(el("td", { colspan: "5", "class": "empty" }, "No red account."));
+    var none = el("tr"); none.appendChild(el("td", { colspan: "6", "class": "empty" }, "No red account."));
     table.appendChild(none);
   }
   box.appendChild(table);

@@ -90,6 +90,12 @@ MONTHLY_COLUMNS: Mapping[str, Sequence[str]] = {
         "accounts_yellow",
         "accounts_red",
         "avg_health_score",
+        "accounts_green_to_yellow",
+        "accounts_green_to_red",
+        "accounts_yellow_to_red",
+        "accounts_yellow_to_green",
+        "accounts_red_to_yellow",
+        "accounts_red_to_green",
     ),
 }
 

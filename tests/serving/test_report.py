@@ -64,7 +64,7 @@ KPI_SOURCES = {
 CHARTS = {
     "mrr_waterfall", "retention", "revenue_churn", "logo_churn", "nps", "nps_shares", "csat_ces",
     "support_time", "fcr", "aht", "backlog", "clv_cac", "clv_to_cac", "health_bands",
-    "quick_ratio", "churn_kind", "health_backtest",
+    "quick_ratio", "churn_kind", "health_backtest", "health_worsened", "health_improved",
 }  # fmt: skip
 WATERFALL = (
     "starting_mrr",

@@ -21,6 +21,10 @@ var STACKED_CHARTS = [
     [["pct_promoters", "Promoters", "#059669"], ["pct_passives", "Passives", "#9aa5b1"], ["pct_detractors", "Detractors", "#dc2626"]]],
   ["churn_kind", "Churned customers: voluntary and involuntary (unpaid invoices)", "count",
     [["customers_churned_voluntary", "Voluntary", "#d97706"], ["customers_churned_involuntary", "Involuntary", "#dc2626"]]],
+  ["health_worsened", "Accounts whose band worsened this month", "count",
+    [["accounts_green_to_yellow", "Green to yellow", "#d97706"], ["accounts_green_to_red", "Green to red", "#b42318"], ["accounts_yellow_to_red", "Yellow to red", "#dc2626"]]],
+  ["health_improved", "Accounts whose band improved this month", "count",
+    [["accounts_yellow_to_green", "Yellow to green", "#059669"], ["accounts_red_to_green", "Red to green", "#047857"], ["accounts_red_to_yellow", "Red to yellow", "#d97706"]]],
   ["health_bands", "Health bands (accounts)", "count",
     [["accounts_green", "Green", "#059669"], ["accounts_yellow", "Yellow", "#d97706"], ["accounts_red", "Red", "#dc2626"]]]
 ];

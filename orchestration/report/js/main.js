@@ -39,7 +39,7 @@ function render() {
   charts.appendChild(lineChart(LINE_CHARTS[4], state.segment));
   charts.appendChild(stackedChart(STACKED_CHARTS[0], state.segment));
   LINE_CHARTS.slice(5).forEach(function (c) { charts.appendChild(lineChart(c, state.segment)); });
-  charts.appendChild(stackedChart(STACKED_CHARTS[2], state.segment));
+  STACKED_CHARTS.slice(2).forEach(function (c) { charts.appendChild(stackedChart(c, state.segment)); });
   main.appendChild(charts);
   main.appendChild(churnReasons(state.segment));
   main.appendChild(cohortHeatmap(state.segment));

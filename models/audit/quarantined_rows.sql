@@ -11,12 +11,22 @@ with
 ),
 
 {% endfor -%}
+{#- a line the CSV reader could not split into the header's columns: no key can be read from it #}
+rejected_lines as (
+    select
+        source_table,
+        'line ' || cast(line_number as string) as row_key,
+        reason as quarantine_reason,
+        {{ cs_json_object(['line_number', 'raw_line']) }} as raw_row
+    from {{ cs_rejected_lines_relation() }}
+),
+
 unioned as (
     {% for base_model in base_models.values() -%}
     select * from {{ base_model }}
-    {% if not loop.last %}union all
-    {% endif -%}
-    {% endfor %}
+    union all
+    {% endfor -%}
+    select * from rejected_lines
 ),
 
 final as (

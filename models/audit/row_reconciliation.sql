@@ -3,6 +3,15 @@
 {{ cs_base_model_refs() }}
 with
 
+{#- lines the CSV reader could not split into the header's columns: read and quarantined #}
+rejected_lines as (
+    select
+        source_table,
+        count(*) as rows_rejected
+    from {{ cs_rejected_lines_relation() }}
+    group by source_table
+),
+
 {% set base_models = cs_base_models() %}
 {% for table_name, base_model in base_models.items() -%}
 {{ base_model }} as (
@@ -24,6 +33,17 @@ unioned as (
     {% endfor %}
 ),
 
+with_rejected_lines as (
+    select
+        unioned.source_table,
+        unioned.rows_read + coalesce(rejected_lines.rows_rejected, 0) as rows_read,
+        unioned.rows_kept,
+        unioned.rows_quarantined + coalesce(rejected_lines.rows_rejected, 0) as rows_quarantined,
+        unioned.duplicates_removed
+    from unioned
+    left join rejected_lines on unioned.source_table = rejected_lines.source_table
+),
+
 final as (
     select
         source_table,
@@ -32,7 +52,7 @@ final as (
         cast(rows_quarantined as bigint) as rows_quarantined,
         cast(duplicates_removed as bigint) as duplicates_removed,
         {{ cs_safe_divide('rows_quarantined', 'rows_read') }} as quarantine_share
-    from unioned
+    from with_rejected_lines
 )
 
 select * from final

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+import json
 import shutil
 from pathlib import Path
 
@@ -38,7 +39,7 @@ def append_rows(path: Path, rows: list[dict[str, str]]) -> None:
     with path.open(newline="", encoding="utf-8") as handle:
         header = next(csv.reader(handle))
     with path.open("a", newline="", encoding="utf-8") as handle:
-        csv.DictWriter(handle, fieldnames=header).writerows(rows)
+        csv.DictWriter(handle, fieldnames=header, lineterminator="\n").writerows(rows)
 
 
 def append_lines(path: Path, lines: list[str]) -> list[int]:
@@ -134,7 +135,9 @@ def built(clean_dir: Path, tmp_path_factory: pytest.TempPathFactory):
     work = tmp_path_factory.mktemp("faults")
     raw = work / "raw"
     shutil.copytree(clean_dir, raw)
+    invoices_before = len(read_rows(raw / "invoices.csv"))
     expected = inject_reference_faults(raw)
+    ragged = inject_ragged_lines(raw)
     env = isolated_env(work, raw)
     result = run_dbt(
         [
@@ -151,7 +154,7 @@ def built(clean_dir: Path, tmp_path_factory: pytest.TempPathFactory):
     )
     assert result.returncode == 0, result.output[-4000:]
     connection = duckdb.connect(env["CS_WAREHOUSE_PATH"], read_only=True)
-    yield connection, expected
+    yield connection, expected, ragged, invoices_before
     connection.close()
 
 
@@ -163,7 +166,7 @@ def quarantine_reasons(connection: duckdb.DuckDBPyConnection, table: str) -> dic
 
 
 def test_a_quarantined_parent_takes_its_whole_chain_along(built) -> None:
-    connection, expected = built
+    connection, expected, _, _ = built
     reasons = quarantine_reasons(connection, "customers")
     for customer_id, fragment in expected.items():
         assert customer_id in reasons, f"{customer_id} is not quarantined"
@@ -179,7 +182,7 @@ def test_a_quarantined_parent_takes_its_whole_chain_along(built) -> None:
 
 
 def test_the_corrected_duplicate_quarantines_both_twins_and_collapses_the_copy(built) -> None:
-    connection, _ = built
+    connection, _, _, _ = built
     twin = connection.execute(
         "select row_key, count(*) from audit.quarantined_rows where source_table = 'customers' "
         "and reason like '%appears in 2 different rows%' group by row_key"
@@ -192,9 +195,93 @@ def test_the_corrected_duplicate_quarantines_both_twins_and_collapses_the_copy(b
 
 
 def test_a_child_table_follows_the_chain(built) -> None:
-    connection, _ = built
+    connection, _, _, _ = built
     reasons = connection.execute(
         "select reason from audit.quarantined_rows "
         "where source_table = 'subscriptions' and row_key like 'S_OF_CHAIN_END|%'"
     ).fetchall()
     assert reasons == [(f"customer_id '{CHAIN[-1]}' not found in customers",)]
+
+
+def test_ragged_lines_are_quarantined_with_their_line_numbers(built) -> None:
+    connection, _, ragged, _ = built
+    rows = connection.execute(
+        "select row_key, reason, raw_row from audit.quarantined_rows "
+        "where source_table = 'invoices' and row_key like 'line %'"
+    ).fetchall()
+    found = {key: (reason, json.loads(raw_row)) for key, reason, raw_row in rows}
+    assert sorted(found) == sorted(f"line {number}" for number in ragged)
+    for number, error_type in ragged.items():
+        reason, raw_row = found[f"line {number}"]
+        assert reason.startswith(f"line {number}: {error_type.lower()} ("), reason
+        assert raw_row["line_number"] == number
+    assert "4189,50" in found[f"line {min(ragged)}"][1]["raw_line"]
+    kept = connection.execute(
+        "select count(*) from staging.stg_billing__invoices "
+        "where invoice_id in ('I_RAGGED_COMMA', 'I_RAGGED_SHORT')"
+    ).fetchone()
+    assert kept == (0,)
+
+
+def test_ragged_lines_are_reconciled(built) -> None:
+    connection, _, ragged, invoices_before = built
+    read, kept, quarantined, duplicates = connection.execute(
+        "select rows_read, rows_kept, rows_quarantined, duplicates_removed "
+        "from audit.row_reconciliation where source_table = 'invoices'"
+    ).fetchone()
+    assert read == invoices_before + len(ragged)
+    assert read == kept + quarantined + duplicates
+    assert quarantined >= len(ragged)
+
+
+@pytest.fixture(scope="module")
+def failing_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("bad_files")
+
+
+def run_on(clean_dir: Path, workdir: Path, mutate, args: list[str]):
+    raw = workdir / "raw"
+    shutil.rmtree(raw, ignore_errors=True)
+    shutil.copytree(clean_dir, raw)
+    mutate(raw)
+    env = isolated_env(workdir, raw)
+    Path(env["CS_WAREHOUSE_PATH"]).unlink(missing_ok=True)
+    return run_dbt(args, env), env
+
+
+def test_bad_files_get_one_line_each_naming_the_file(clean_dir: Path, failing_dir: Path) -> None:
+    def break_files(raw: Path) -> None:
+        plans = raw / "plans.csv"
+        plans.write_text(plans.read_text(encoding="utf-8").replace(",", ";"), encoding="utf-8")
+        (raw / "tickets.csv").write_bytes(b"")
+        agents = read_rows(raw / "agents.csv")
+        with (raw / "agents.csv").open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow([*agents[0], "team"])
+            writer.writerows([*row.values(), row["team"]] for row in agents)
+
+    result, _ = run_on(clean_dir, failing_dir, break_files, ["run", "--select", "staging"])
+    assert result.returncode != 0
+    lines = result.output.splitlines()
+    expected = [
+        "plans.csv must be comma-separated (its header is separated by semicolons)",
+        "tickets.csv is empty",
+        'agents.csv has the column "team" 2 times in its header',
+    ]
+    for fragment in expected:
+        assert any(fragment in line for line in lines), (fragment, result.output[-3000:])
+    assert "sniff" not in result.output.lower()
+
+
+def test_an_empty_optional_file_reads_as_empty(clean_dir: Path, failing_dir: Path) -> None:
+    result, env = run_on(
+        clean_dir,
+        failing_dir,
+        lambda raw: (raw / "fx_rates.csv").write_bytes(b""),
+        ["run", "--select", "base_billing__fx_rates"],
+    )
+    assert result.returncode == 0, result.output[-3000:]
+    connection = duckdb.connect(env["CS_WAREHOUSE_PATH"], read_only=True)
+    count = connection.execute("select count(*) from raw.fx_rates").fetchone()
+    connection.close()
+    assert count == (0,)

@@ -270,5 +270,5 @@
     beside the raw views, so not a dbt source: the sources files hold the raw contract's tables
     only. -#}
 {% macro cs_rejected_lines_relation() %}
-    {{ return(api.Relation.create(database=target.database, schema='raw', identifier='rejected_lines')) }}
+    {{ return(api.Relation.create(schema='raw', identifier='rejected_lines')) }}
 {% endmacro %}

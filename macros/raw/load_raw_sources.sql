@@ -90,11 +90,6 @@
             {%- do statements.extend(cs_raw_view_statements(table_name, plan.path, selects | join(', '), plan.width)) -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- set read_files = {} -%}
-    {%- for table_name, plan in plans.items() if plan is not none -%}
-        {%- do read_files.update({table_name: plan}) -%}
-    {%- endfor -%}
-    {%- do statements.extend(cs_raw_rejects_statements(read_files)) -%}
     {%- for statement in statements -%}
         {%- do run_query(statement) -%}
     {%- endfor -%}
@@ -198,7 +193,7 @@
 
 {% macro default__cs_raw_view_statements(table_name, path, select_list, width=none) %}
     {{ return(['create or replace view raw.' ~ table_name ~ ' as select ' ~ select_list
-        ~ ' from ' ~ cs_raw_reader(path, width, 'cs_view_rejects__' ~ table_name)]) }}
+        ~ ' from ' ~ cs_raw_reader(path, width, cs_rejects_temp_table(table_name))]) }}
 {% endmacro %}
 
 {#- Engine state to check before anything is read or written (nothing on DuckDB). -#}
@@ -215,10 +210,11 @@
     sniffed: a header line, comma-separated, `"` quoting with `""` inside a quoted field, columns
     column_<n> by position. The reader runs in strict mode: a line it cannot split into the
     header's columns (a column too many or too few, a stray quote, bad UTF-8) is rejected, never
-    cut to the header's width and read as a wrong row. Rejected lines are stored in the temporary
-    tables <rejects_into> and <rejects_into>_scans: only this path of DuckDB's reader skips
-    exactly the rejected lines when it reads in parallel (plain ignore_errors can lose the line
-    after a stray quote). -#}
+    cut to the header's width and read as a wrong row. Each read stores the lines it rejected in
+    the temporary tables <rejects_into> and <rejects_into>_scans of the reading connection
+    (macros/raw/rejected_lines.sql): only this path of DuckDB's reader skips exactly the
+    rejected lines when it reads in parallel (plain ignore_errors can lose the line after a
+    stray quote). -#}
 {% macro cs_raw_reader(path, width=none, rejects_into=none) %}
     {%- if path.endswith('.parquet') -%}
         {{ return("read_parquet('" ~ path ~ "')") }}
@@ -234,41 +230,4 @@
         ~ (columns | join(', ')) ~ "}, delim = ',', quote = '\"', escape = '\"', "
         ~ "store_rejects = true, rejects_table = '" ~ rejects_into ~ "', rejects_scan = '"
         ~ rejects_into ~ "_scans')") }}
-{% endmacro %}
-
-{#- The statements writing raw.rejected_lines: one row per line of a raw CSV file the reader
-    rejected (source_table, line_number in the file, the parser's reason, the line as written),
-    read by the audit relations. read_files: raw table -> {path, width} of the files read. Each file is
-    read once more, with the same options as its view, so the lines skipped by the view are
-    exactly the lines listed here. -#}
-{% macro cs_raw_rejects_statements(read_files) %}
-    {{ return(adapter.dispatch('cs_raw_rejects_statements', 'customer_success')(read_files)) }}
-{% endmacro %}
-
-{% macro default__cs_raw_rejects_statements(read_files) %}
-    {%- set statements = [] -%}
-    {%- set selects = ["select cast(null as varchar) as source_table, cast(null as bigint) as line_number, "
-        ~ "cast(null as varchar) as reason, cast(null as varchar) as raw_line where 1 = 0"] -%}
-    {%- set dropped = [] -%}
-    {%- for table_name, plan in read_files.items() if not plan.path.endswith('.parquet') -%}
-        {%- set rejects = 'cs_rejected__' ~ table_name -%}
-        {%- do dropped.extend(['drop table if exists temp.main.' ~ rejects,
-            'drop table if exists temp.main.' ~ rejects ~ '_scans']) -%}
-        {%- do statements.extend(dropped[-2:]) -%}
-        {%- do statements.append('select count(*) from ' ~ cs_raw_reader(plan.path, plan.width, rejects)) -%}
-        {#- one row per line: a line is listed once per scan of the file -#}
-        {%- do selects.append("select '" ~ table_name ~ "' as source_table, cast(line as bigint) as line_number, "
-            ~ "min('line ' || cast(line as varchar) || ': ' || lower(error_type) || ' (' || error_message || ')') as reason, "
-            ~ "min(csv_line) as raw_line from temp.main." ~ rejects ~ " group by line") -%}
-    {%- endfor -%}
-    {%- do statements.append('create or replace table raw.rejected_lines as ' ~ (selects | join(' union all '))) -%}
-    {%- do statements.extend(dropped) -%}
-    {{ return(statements) }}
-{% endmacro %}
-
-{#- The relation of the rejected raw lines (cs_raw_rejects_statements), written by on-run-start
-    beside the raw views, so not a dbt source: the sources files hold the raw contract's tables
-    only. -#}
-{% macro cs_rejected_lines_relation() %}
-    {{ return(api.Relation.create(schema='raw', identifier='rejected_lines')) }}
 {% endmacro %}

@@ -87,13 +87,3 @@
     {%- set names = cs_raw_file_columns(table_name, path) -%}
     {{ return({'names': names, 'written': names, 'empty': false}) }}
 {% endmacro %}
-
-{#- Spark's CSV reader lists no rejected lines: raw.rejected_lines is written empty, so the audit
-    relations read the same columns on both engines. -#}
-{% macro spark__cs_raw_rejects_statements(read_files) %}
-    {{ return([
-        'drop table if exists raw.rejected_lines',
-        'create table raw.rejected_lines (source_table string, line_number bigint, reason string, '
-            ~ 'raw_line string) using parquet',
-    ]) }}
-{% endmacro %}

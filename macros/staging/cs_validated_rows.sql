@@ -24,6 +24,7 @@
 {%- set key_columns = table.key -%}
 {%- set columns = table.columns -%}
 {%- set names = columns | map(attribute='name') | list -%}
+{%- do cs_rejected_lines_hooks(table_name) -%}
 {%- if incremental -%}
     {%- do cs_incremental_staging_config(source_name, table_name, references, currency_column) -%}
     {%- if execute -%}{%- do cs_staging_bucket_column(table) -%}{%- endif -%}

@@ -3,16 +3,19 @@
 {{ cs_base_model_refs() }}
 with
 
+{% set base_models = cs_base_models() %}
 {#- lines the CSV reader could not split into the header's columns: read and quarantined #}
 rejected_lines as (
+    {% for table_name in base_models -%}
     select
-        source_table,
+        '{{ table_name }}' as source_table,
         count(*) as rows_rejected
-    from {{ cs_rejected_lines_relation() }}
-    group by source_table
+    from {{ cs_rejected_lines_relation(table_name) }}
+    {% if not loop.last %}union all
+    {% endif -%}
+    {% endfor %}
 ),
 
-{% set base_models = cs_base_models() %}
 {% for table_name, base_model in base_models.items() -%}
 {{ base_model }} as (
     select

@@ -13,25 +13,33 @@ when it failed, 2 when it could not start (bad settings, no dbt manifest).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import os
 import re
 import shutil
+import signal
 import sys
+import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 
+from orchestration.assets import dbt_run_target
 from orchestration.factory import build_definitions
 from orchestration.project import ManifestMissingError
 from orchestration.publish import last_publish
+from orchestration.runguard import release_run_lock
 from orchestration.schedules import MAIN_JOB
 from orchestration.settings import SettingError, Settings
 
 DAGSTER_YAML_TEMPLATE = Path(__file__).with_name("dagster.yaml")
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+KEEP_LOGS = 20
 
 
 def dagster_instance() -> dg.DagsterInstance:
@@ -137,31 +145,119 @@ def report(
     print(f"Exports:    {settings.exports_dir} (Parquet, one file per mart)")
 
 
+@contextlib.contextmanager
+def output_to(log: Path) -> Iterator[None]:
+    """Send everything written to stdout and stderr (Dagster's and dbt's logs, warnings of
+    libraries) to ``log`` for the duration, at the file-descriptor level."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    with log.open("ab") as handle:
+        os.dup2(handle.fileno(), 1)
+        os.dup2(handle.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
+
+
+def step_seconds(instance: dg.DagsterInstance, run_id: str) -> dict[str, float]:
+    """Wall seconds of every step of the run, from its event log."""
+    started: dict[str, float] = {}
+    seconds: dict[str, float] = {}
+    for entry in instance.all_logs(run_id):
+        event = entry.dagster_event
+        if event is None or event.step_key is None:
+            continue
+        if event.event_type_value == "STEP_START":
+            started.setdefault(event.step_key, entry.timestamp)
+        elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE"):
+            begin = started.get(event.step_key, entry.timestamp)
+            seconds[event.step_key] = round(entry.timestamp - begin, 2)
+    return seconds
+
+
+def dbt_seconds(target: Path) -> dict[str, float]:
+    """dbt's execution seconds summed per resource type (model, test) of the last build."""
+    path = target / "run_results.json"
+    if not path.exists():
+        return {}
+    totals: Counter = Counter()
+    for node in json.loads(path.read_text(encoding="utf-8")).get("results", []):
+        totals[node["unique_id"].split(".")[0]] += float(node.get("execution_time") or 0)
+    return {kind: round(value, 2) for kind, value in sorted(totals.items())}
+
+
+def write_run_summary(
+    result: dg.ExecuteInProcessResult,
+    instance: dg.DagsterInstance,
+    settings: Settings,
+    seconds: float,
+    log: Path,
+) -> dict:
+    """`<logs>/last_run.json`: status, step times and dbt's split (read by tools/bench.py)."""
+    summary = {
+        "run_id": result.run_id,
+        "success": result.success,
+        "seconds": round(seconds, 2),
+        "steps": step_seconds(instance, result.run_id),
+        "dbt_execution_seconds": dbt_seconds(dbt_run_target(settings)),
+        "log": str(log),
+    }
+    (settings.logs_dir / "last_run.json").write_text(json.dumps(summary, indent=2) + "\n")
+    return summary
+
+
+def prune_logs(directory: Path, keep: int = KEEP_LOGS) -> None:
+    for old in sorted(directory.glob("run-*.log"))[:-keep]:
+        old.unlink(missing_ok=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m orchestration.run", description=__doc__)
     parser.add_argument("--as-of-date", help="YYYY-MM-DD: CS_AS_OF_DATE for this run")
     args = parser.parse_args(argv)
     if args.as_of_date is not None:
         os.environ["CS_AS_OF_DATE"] = args.as_of_date  # dbt reads it; validated with the settings
+    # SIGTERM stops a run as Ctrl-C does: Dagster interrupts the step, the dbt step stops dbt,
+    # nothing after it (the publish) runs.
+    signal.signal(signal.SIGTERM, signal.getsignal(signal.SIGINT))
     try:
         settings = Settings.from_env()
         defs = build_definitions(settings)
     except (SettingError, ManifestMissingError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    instance = dagster_instance()
-    result = defs.resolve_job_def(MAIN_JOB).execute_in_process(
-        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-        instance=instance,
-        raise_on_error=False,
-    )
+    log = settings.logs_dir / f"run-{datetime.now(UTC):%Y%m%dT%H%M%S}-{os.getpid()}.log"
+    print(f"Building {settings.warehouse_path} (full log: {log}) ...", flush=True)
+    began = time.monotonic()
+    with output_to(log):
+        instance = dagster_instance()
+        try:
+            result = defs.resolve_job_def(MAIN_JOB).execute_in_process(
+                run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+                instance=instance,
+                raise_on_error=False,
+            )
+        finally:
+            release_run_lock(settings.warehouse_path)
+    prune_logs(settings.logs_dir)
+    summary = write_run_summary(result, instance, settings, time.monotonic() - began, log)
     report(result, defs, settings, instance)
+    print("Steps:      " + ", ".join(f"{k} {v:.1f} s" for k, v in summary["steps"].items()))
+    print(f"Log:        {log}")
     if result.success:
         print(f"\nPublished to {settings.serving_path}.")
         return 0
     print("\nBUILD FAILED: nothing was published; the serving file is untouched.", file=sys.stderr)
     for message in failure_messages(result):
-        print("  " + "\n  ".join(message.splitlines()[:40]), file=sys.stderr)
+        print("  " + "\n  ".join(message.splitlines()[:20]), file=sys.stderr)
     return 1
 
 

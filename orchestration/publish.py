@@ -132,6 +132,7 @@ def build_publish_asset(
                 " that its dbt step took, so another build may have written the warehouse since"
             )
         as_of_date, raw = read_build_facts(settings.warehouse_path, as_of_relation, reconciliation)
+        context.log.info(f"Publishing {len(served)} relations to {settings.serving_path}")
         counts = write_serving_file(settings.warehouse_path, settings.serving_path, served)
         release_run_lock(settings.warehouse_path)
         quarantined = sum(table["quarantined"] for table in raw.values())

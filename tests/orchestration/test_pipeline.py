@@ -3,8 +3,9 @@
 One workspace for the module (own raw data, warehouse, dbt target; never the repository's
 warehouse/) and one Dagster instance, built in order as the days of one deployment: a first build
 with one out-of-range survey score, a second build while another process reads the serving file, a
-build with too many bad rows, a build whose raw volume fell (a failing GX check), and a build killed
-mid-run. The warehouse and the record of the last publish carry over between them.
+build with too many bad rows and a build whose raw volume fell (a failing GX check); builds killed
+at each stage are test_faults.py's. The warehouse and the record of the last publish carry over
+between them.
 """
 
 from __future__ import annotations

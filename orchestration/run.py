@@ -4,10 +4,12 @@
 
 Runs the job `build_all` (dbt build with its tests, the GX checks, publish, report, exports) with
 the settings of the environment (docs/orchestration.md); `--as-of-date` sets CS_AS_OF_DATE for
-this run. A locked warehouse is retried by the dbt step itself (assets.py). Then prints what was
-built, the checks, the quarantine summary (audit.row_reconciliation and the reasons in
-audit.quarantined_rows) and where the outputs are. Exit status 0 when the build was published, 1
-when it failed, 2 when it could not start (bad settings, no dbt manifest).
+this run. The run's own output (Dagster's and dbt's logs) goes to a log file under
+Settings.logs_dir; the terminal gets one screen: what was built, the checks, the quarantine
+summary (audit.row_reconciliation and the reasons in audit.quarantined_rows), where the outputs
+are and the time of each step (also in `last_run.json` there). SIGTERM stops the run as Ctrl-C
+does. Exit status 0 when the build was published, 1 when it failed, 2 when it could not start
+(bad settings, no dbt manifest).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from orchestration.settings import SettingError, Settings
 DAGSTER_YAML_TEMPLATE = Path(__file__).with_name("dagster.yaml")
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 KEEP_LOGS = 20
+MAX_REASONS = 12  # the summary fits one screen
 
 
 def dagster_instance() -> dg.DagsterInstance:
@@ -93,8 +96,10 @@ def print_quarantine(warehouse: Path) -> None:
             "group by source_table, reason order by source_table, n desc, reason"
         ).fetchall()
         print("  reasons:" if reasons else "  no row quarantined")
-        for table, reason, count in reasons:
+        for table, reason, count in reasons[:MAX_REASONS]:
             print(f"    {table}: {count} x {reason}")
+        if len(reasons) > MAX_REASONS:
+            print(f"    ... {len(reasons) - MAX_REASONS} more reasons in audit.quarantined_rows")
     except duckdb.Error as err:
         print(f"  (not available: {err})")
     finally:

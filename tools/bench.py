@@ -465,6 +465,8 @@ def write_report(results: dict) -> None:
 
 def scheduled_table(sizes: list[dict]) -> list[str]:
     """The scheduled build (`python -m orchestration.run`) beside the bare `dbt run`."""
+    if not any(e.get("scheduled_seconds") for e in sizes):
+        return []
     lines = [
         "",
         "## The scheduled build end to end",

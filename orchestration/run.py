@@ -188,17 +188,6 @@ def step_seconds(instance: dg.DagsterInstance, run_id: str) -> dict[str, float]:
     return seconds
 
 
-def dbt_seconds(target: Path) -> dict[str, float]:
-    """dbt's execution seconds summed per resource type (model, test) of the last build."""
-    path = target / "run_results.json"
-    if not path.exists():
-        return {}
-    totals: Counter = Counter()
-    for node in json.loads(path.read_text(encoding="utf-8")).get("results", []):
-        totals[node["unique_id"].split(".")[0]] += float(node.get("execution_time") or 0)
-    return {kind: round(value, 2) for kind, value in sorted(totals.items())}
-
-
 def write_run_summary(
     result: dg.ExecuteInProcessResult,
     instance: dg.DagsterInstance,
@@ -206,13 +195,13 @@ def write_run_summary(
     seconds: float,
     log: Path,
 ) -> dict:
-    """`<logs>/last_run.json`: status, step times and dbt's split (read by tools/bench.py)."""
+    """`<logs>/last_run.json`: status, step times, dbt's artifacts (read by tools/bench.py)."""
     summary = {
         "run_id": result.run_id,
         "success": result.success,
         "seconds": round(seconds, 2),
         "steps": step_seconds(instance, result.run_id),
-        "dbt_execution_seconds": dbt_seconds(dbt_run_target(settings)),
+        "dbt_target": str(dbt_run_target(settings)),
         "log": str(log),
     }
     (settings.logs_dir / "last_run.json").write_text(json.dumps(summary, indent=2) + "\n")

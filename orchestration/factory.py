@@ -15,6 +15,7 @@ from orchestration.project import build_dbt_project, load_manifest, model_nodes
 from orchestration.publish import PUBLISH_GROUP, build_publish_asset
 from orchestration.quality.checks import build_gx_checks
 from orchestration.report.assets import SERVING_OUTPUT_ASSETS
+from orchestration.runguard import bound_executable
 from orchestration.schedules import build_jobs, build_schedules
 from orchestration.settings import Settings
 from orchestration.translator import CustomerSuccessTranslator
@@ -51,8 +52,14 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
         schedules=build_schedules(jobs, settings),
         resources={
             "settings": settings,
-            "dbt": DbtCliResource(project_dir=project, dbt_executable=dbt_executable()),
+            "dbt": DbtCliResource(
+                project_dir=project,
+                dbt_executable=str(bound_executable(settings.dbt_target_path, dbt_executable())),
+            ),
         },
+        # one process per run, whatever launches it: the run lock it takes before dbt is held
+        # by that process until the publish (orchestration/runguard.py)
+        executor=dg.in_process_executor,
     )
 
 

@@ -8,6 +8,7 @@ the project directory as its working directory). A bad value is a `SettingError`
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass
@@ -51,7 +52,7 @@ def _number(name: str, default: float, minimum: float, kind: type) -> float:
     except ValueError as err:
         expected = "a whole number" if kind is int else "a number"
         raise SettingError(f"{name} must be {expected}, got {raw!r}") from err
-    if value < minimum:
+    if not math.isfinite(value) or value < minimum:
         raise SettingError(f"{name} must be >= {minimum}, got {raw!r}")
     return value
 
@@ -76,6 +77,7 @@ class Settings:
     data_docs_dir: Path
     report_dir: Path
     exports_dir: Path
+    logs_dir: Path
     raw_data_dir: Path
     as_of_date: str | None
     dbt_target: str | None
@@ -85,6 +87,7 @@ class Settings:
     schedule_running: bool
     retry_max: int
     retry_wait_seconds: float
+    run_lock_wait_seconds: float
     quality: QualitySettings
 
     @classmethod
@@ -108,6 +111,7 @@ class Settings:
             data_docs_dir=path("CS_DATA_DOCS_DIR", warehouse.parent / "data_docs"),
             report_dir=path("CS_REPORT_DIR", serving.parent / "report"),
             exports_dir=path("CS_EXPORTS_DIR", serving.parent / "exports"),
+            logs_dir=path("CS_LOGS_DIR", warehouse.parent / "logs"),
             raw_data_dir=path("CS_RAW_DATA_DIR", "seeds"),
             as_of_date=validate_as_of_date(_env("CS_AS_OF_DATE"), "CS_AS_OF_DATE"),
             dbt_target=_env("CS_DBT_TARGET"),
@@ -118,6 +122,7 @@ class Settings:
             in ("1", "true", "yes"),
             retry_max=int(_number("CS_RUN_MAX_RETRIES", 2, 0, int)),
             retry_wait_seconds=_number("CS_RUN_RETRY_WAIT_SECONDS", 20.0, 0, float),
+            run_lock_wait_seconds=_number("CS_RUN_LOCK_WAIT_SECONDS", 0.0, 0, float),
             quality=QualitySettings(
                 volume_max_drop=_number("CS_VOLUME_MAX_DROP", 0.5, 0, float),
                 volume_max_growth=_number("CS_VOLUME_MAX_GROWTH", 1.0, 0, float),

@@ -3,20 +3,18 @@
 One workspace for the module (own raw data, warehouse, dbt target; never the repository's
 warehouse/) and one Dagster instance, built in order as the days of one deployment: a first build
 with one out-of-range survey score, a second build while another process reads the serving file, a
-build with too many bad rows, a build whose raw volume fell (a failing GX check), and a build killed
-mid-run. The warehouse and the record of the last publish carry over between them.
+build with too many bad rows and a build whose raw volume fell (a failing GX check); builds killed
+at each stage are test_faults.py's. The warehouse and the record of the last publish carry over
+between them.
 """
 
 from __future__ import annotations
 
 import csv
-import os
 import shutil
-import signal
 import subprocess
 import sys
 import textwrap
-import time
 
 import dagster as dg
 import pytest
@@ -31,7 +29,6 @@ from tests.orchestration.harness import (
     run_build_all,
     set_scores,
     sha256,
-    start_build_process,
     step_failures,
 )
 
@@ -266,23 +263,3 @@ def test_a_failing_gx_check_blocks_publishing_and_is_never_a_baseline(
     with environment(workspace.env):
         baseline = last_publish(instance, Settings.from_env().serving_path)
     assert baseline is not None and baseline.run_id == second.run_id
-
-
-def test_killed_build_leaves_the_serving_file_byte_identical(second_build, workspace):
-    before = sha256(workspace.serving)
-    home = workspace.root / "home_killed"
-    process = start_build_process(workspace, home)
-    log = home / "run.log"
-    try:
-        deadline = time.monotonic() + 180
-        while "OK created sql table model" not in log.read_text(errors="replace"):
-            assert process.poll() is None, log.read_text(errors="replace")[-3000:]
-            assert time.monotonic() < deadline, "the build never got to dbt"
-            time.sleep(0.2)
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-    assert process.returncode == -signal.SIGKILL
-    assert sha256(workspace.serving) == before

@@ -12,10 +12,10 @@ export DAGSTER_HOME ?= $(CURDIR)/warehouse/dagster_home
 .PHONY: run test setup setup-dev bouncer lock spark manifest lint lint-checks pytest pytest-run \
 	bench clean distclean docs docs-run semantic chromium duckdb1
 
-# Python environments come from the locks (uv.lock, envs/bouncer/uv.lock: exact versions with
+# Python environments come from the locks (uv.lock, envs/*/uv.lock: exact versions with
 # hashes) through uv, itself installed from PyPI with its hashes (envs/uv.txt) into .venv-uv by
-# PYTHON if given, else python3. PYTHON=<python executable> also chooses the interpreter of .venv
-# and .venv-bouncer; without it uv keeps an environment whose interpreter fits requires-python
+# PYTHON if given, else python3. PYTHON=<python executable> also chooses the interpreter of .venv,
+# .venv-bouncer and .venv-duckdb1; without it uv keeps an environment whose interpreter fits requires-python
 # and otherwise takes the first Python on the PATH that does. uv never downloads a Python. Every
 # target but the *-checks/-run ones first syncs the environment it needs, so one built for
 # another interpreter, or left half-installed by a failed install, is rebuilt or repaired there.

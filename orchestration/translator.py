@@ -33,15 +33,12 @@ PLATFORM_GROUP = "data_platform"
 
 def dbt_group_owners(manifest: Mapping[str, Any], group: str) -> list[str]:
     """The owner email of the project's dbt group ``group``, as Dagster owners."""
+    project = manifest.get("metadata", {}).get("project_name")
     for node in manifest.get("groups", {}).values():
-        if node.get("name") == group and node.get("package_name") == manifest_project(manifest):
+        if node.get("name") == group and node.get("package_name") == project:
             email = (node.get("owner") or {}).get("email")
             return [email] if isinstance(email, str) else list(email or [])
     raise ValueError(f"dbt group {group!r} is not defined (models/groups.yml)")
-
-
-def manifest_project(manifest: Mapping[str, Any]) -> str | None:
-    return manifest.get("metadata", {}).get("project_name")
 
 
 def group_for_path(original_file_path: str) -> str:

@@ -1,7 +1,9 @@
 """What the report shows, read from the published serving file (read-only).
 
 Every figure is a column of a public mart, unchanged (dates as ISO strings, decimals as floats);
-the page only formats them. `collect_report_data` returns one JSON-ready dict.
+the page only formats them. `collect_report_data` returns one JSON-ready dict: the month x
+segment series, and the tables the page filters itself (churn reasons, the cohort triangle, the
+health back-test and component power, the customers of the drill-down).
 """
 
 from __future__ import annotations
@@ -29,7 +31,10 @@ MONTHLY_COLUMNS: Mapping[str, Sequence[str]] = {
         "expansion_mrr",
         "contraction_mrr",
         "churned_mrr",
+        "fx_impact_mrr",
         "ending_mrr",
+        "churned_mrr_involuntary",
+        "quick_ratio",
         "arr",
         "nrr",
         "grr",
@@ -44,6 +49,8 @@ MONTHLY_COLUMNS: Mapping[str, Sequence[str]] = {
         "customers_new",
         "customers_reactivated",
         "customers_churned",
+        "customers_churned_involuntary",
+        "customers_churned_voluntary",
         "customers_end",
         "logo_churn_rate",
         "customer_retention_rate",
@@ -83,11 +90,24 @@ MONTHLY_COLUMNS: Mapping[str, Sequence[str]] = {
         "accounts_yellow",
         "accounts_red",
         "avg_health_score",
+        "accounts_green_to_yellow",
+        "accounts_green_to_red",
+        "accounts_yellow_to_red",
+        "accounts_yellow_to_green",
+        "accounts_red_to_yellow",
+        "accounts_red_to_green",
     ),
 }
 
 BUILD_FIELDS = ("run_id", "as_of_date", "published_at")  # of the publish record
-RED_ACCOUNT_COLUMNS = ("customer_id", "segment", "mrr", "health_score", "main_risk_factor")
+RED_ACCOUNT_COLUMNS = (
+    "customer_id",
+    "segment",
+    "mrr",
+    "health_score",
+    "health_score_change_3m",
+    "main_risk_factor",
+)
 
 
 def plain(value: Any) -> Any:
@@ -159,6 +179,74 @@ def red_accounts(connection: duckdb.DuckDBPyConnection, month: str | None) -> li
     )
 
 
+# The drill-down embeds the history of the largest customers and of every red account, so the
+# page stays a few MB at any warehouse size; every other customer is in marts.dim_customers.
+DRILLDOWN_LARGEST = 200
+
+
+def churn_reasons(connection: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    return _rows(
+        connection,
+        "select month, segment, churn_reason, customers_churned, churned_mrr, "
+        "customers_churned_involuntary from marts.mart_churn_reasons "
+        "order by month, segment, customers_churned desc, churn_reason",
+    )
+
+
+def cohort_retention(connection: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    return _rows(
+        connection,
+        "select cohort_month, months_since_start, segment, customers_cohort, customers_active, "
+        "logo_retention, net_mrr_retention, gross_mrr_retention from marts.mart_cohort_retention "
+        "order by cohort_month, months_since_start, segment",
+    )
+
+
+def health_backtest(connection: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    return _rows(
+        connection,
+        "select month, health_band, accounts, churned_within_3m, churn_rate_3m, lift, auc "
+        "from marts.mart_health_backtest order by month, health_band",
+    )
+
+
+def component_power(connection: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    return _rows(connection, "select * from marts.mart_health_component_power order by component")
+
+
+def drilldown_customers(connection: duckdb.DuckDBPyConnection, month: str | None) -> dict[str, Any]:
+    """The customers one can search on the page: their attributes, then per month their MRR and
+    movement, health score and band, main risk factor and open severe / reopened tickets."""
+    chosen = _rows(
+        connection,
+        "with largest as (select customer_id from marts.dim_customers "
+        "where current_mrr > 0 order by current_mrr desc, customer_id limit ?), "
+        "red as (select customer_id from marts.mart_customer_health "
+        "where month = cast(? as date) and health_band = 'red') "
+        "select customer_id, customer_name, segment, country, industry, acquisition_channel, "
+        "cohort_month, current_mrr, current_plan_tier, health_score, health_band, churn_reason "
+        "from marts.dim_customers "
+        "where customer_id in (select customer_id from largest union select customer_id from red) "
+        "order by customer_id",
+        [DRILLDOWN_LARGEST, month],
+    )
+    ids = [customer["customer_id"] for customer in chosen]
+    movements = _rows(
+        connection,
+        "select customer_id, month, ending_mrr, movement from marts.fct_mrr_movements "
+        "where list_contains(?, customer_id) order by customer_id, month",
+        [ids],
+    )
+    health = _rows(
+        connection,
+        "select customer_id, month, health_score, health_band, main_risk_factor, "
+        "open_high_severity_tickets, recent_reopened_tickets from marts.mart_customer_health "
+        "where list_contains(?, customer_id) order by customer_id, month",
+        [ids],
+    )
+    return {"customers": chosen, "movements": movements, "health": health}
+
+
 def collect_report_data(serving_path: Path, record: PublishRecord | None) -> dict[str, Any]:
     """Everything the page shows, from the serving file (opened read-only, closed on return);
     ``record``, the publish that wrote it, names the build."""
@@ -177,6 +265,11 @@ def collect_report_data(serving_path: Path, record: PublishRecord | None) -> dic
             "series": monthly["segments"],
             "red_accounts_month": latest,
             "red_accounts": red_accounts(connection, latest),
+            "churn_reasons": churn_reasons(connection),
+            "cohorts": cohort_retention(connection),
+            "backtest": health_backtest(connection),
+            "component_power": component_power(connection),
+            "drilldown": drilldown_customers(connection, latest),
         }
     finally:
         connection.close()

@@ -1,7 +1,8 @@
 """Render the report page: one HTML file with its CSS, JavaScript and data inline (no network).
 
 The figures are embedded as JSON (`<script type="application/json" id="report-data">`); the
-script (report.js) draws the KPI tiles, SVG charts and tables from it in the browser. A first
+scripts of js/ (joined in JS_FILES order into one strict-mode function) draw the KPI tiles, SVG
+charts and tables from it in the browser. A first
 inline script records any JavaScript error in `#report-errors` so a broken page is visible (and
 testable) without a console.
 """
@@ -16,6 +17,16 @@ from pathlib import Path
 from typing import Any
 
 ASSETS_DIR = Path(__file__).resolve().parent
+# Shared helpers first, the page (state, filters, render) last.
+JS_FILES = (
+    "core.js",
+    "charts.js",
+    "overview.js",
+    "revenue.js",
+    "health.js",
+    "customers.js",
+    "main.js",
+)
 
 ERROR_CAPTURE = """
 window.addEventListener("error", function (event) {
@@ -28,6 +39,11 @@ window.addEventListener("error", function (event) {
 
 def _asset(name: str) -> str:
     return (ASSETS_DIR / name).read_text(encoding="utf-8")
+
+
+def page_script() -> str:
+    parts = [_asset(f"js/{name}") for name in JS_FILES]
+    return '(function () {\n"use strict";\n' + "\n".join(parts) + "}());"
 
 
 def embed_json(data: Any) -> str:
@@ -54,7 +70,11 @@ def render_page(data: dict[str, Any], title: str = "Customer success report") ->
     <h1>{html.escape(title)}</h1>
     <p class="meta" id="build-meta"></p>
   </div>
-  <div><label for="segment-filter">Segment</label><select id="segment-filter"></select></div>
+  <div class="filters">
+    <label for="segment-filter">Segment</label><select id="segment-filter"></select>
+    <label for="range-from">Months</label><select id="range-from"></select>
+    <label for="range-to">to</label><select id="range-to"></select>
+  </div>
 </header>
 <main>
   <pre id="report-errors"></pre>
@@ -62,7 +82,7 @@ def render_page(data: dict[str, Any], title: str = "Customer success report") ->
 </main>
 <script type="application/json" id="report-data">{embed_json(data)}</script>
 <script>
-{_asset("report.js")}
+{page_script()}
 </script>
 </body>
 </html>

@@ -53,6 +53,12 @@ MARTS = (
     "mart_onboarding",
     "mart_customer_health",
     "mart_health_summary",
+    "mart_churn_reasons",
+    "mart_cohort_retention",
+    "dim_customers",
+    "dim_segments",
+    "mart_health_backtest",
+    "mart_health_component_power",
 )
 INCREMENTAL_VALIDATORS = (
     "base_billing__invoices",

@@ -95,6 +95,8 @@ EDGE_TABLES: dict[str, tuple[str, list[tuple[Any, ...]]]] = {
              "", "", ""),
             ("C18", "Two Half Cents", "enterprise", "US", "Retail", "2023-09-01T00:00:00Z",
              "partner", "", "", ""),
+            ("C21", "Lira Depreciation", "smb", "TR", "Software", "2024-02-01T00:00:00Z",
+             "partner", "", "", ""),
         ],
     ),
     "plans": (
@@ -107,6 +109,7 @@ EDGE_TABLES: dict[str, tuple[str, list[tuple[Any, ...]]]] = {
             ("P_Q_EUR", "Quarterly EUR", "enterprise", "quarter", "60.00", "EUR"),
             ("P_Y_EUR", "Annual EUR", "enterprise", "year", "1200.00", "EUR"),
             ("P_M_CHF", "Monthly CHF", "pro", "month", "20.00", "CHF"),
+            ("P_M_TRY", "Monthly TRY", "pro", "month", "30000.00", "TRY"),
         ],
     ),
     "subscriptions": (
@@ -180,6 +183,13 @@ EDGE_TABLES: dict[str, tuple[str, list[tuple[Any, ...]]]] = {
             # two versions of 10.005: the customer sum 20.01, not 10.01 + 10.01
             ("S18A", "C18", "P_M_USD", "2023-09-01", "", "false", 1, "10.005", "month", "USD", ""),
             ("S18B", "C18", "P_M_USD", "2023-09-01", "", "false", 1, "10.005", "month", "USD", ""),
+            # TRY losing value every month: Feb new 960.00; Mar retained, fx -30.00; upgrade on
+            # 2024-04-15: Apr expansion 36000 x 0.031 - 960 = 156.00, fx -18.00; May retained,
+            # fx -18.00; June churn, involuntary (I21 open, due before s(June))
+            ("S21", "C21", "P_M_TRY", "2024-02-01", "2024-04-15", "false", 1, "30000.00", "month",
+             "TRY", ""),
+            ("S21", "C21", "P_M_TRY", "2024-04-15", "2024-06-10", "false", 1, "36000.00", "month",
+             "TRY", "payment_failed"),
         ],
     ),
     "fx_rates": (
@@ -191,6 +201,12 @@ EDGE_TABLES: dict[str, tuple[str, list[tuple[Any, ...]]]] = {
             ("2024-01-15", "EUR", "1.20"),
             ("2024-07-25", "EUR", "1.30"),  # after as_of_date: never used
             ("2024-07-25", "CHF", "1.10"),  # after as_of_date, but the only CHF rate
+            ("2024-01-31", "TRY", "0.0330"),
+            ("2024-02-29", "TRY", "0.0320"),
+            ("2024-03-01", "TRY", "0.0315"),  # after s(February): March's prev rate is 0.0320
+            ("2024-03-31", "TRY", "0.0310"),
+            ("2024-04-30", "TRY", "0.0305"),
+            ("2024-05-31", "TRY", "0.0300"),
         ],
     ),
     "invoices": (
@@ -240,6 +256,15 @@ EDGE_TABLES: dict[str, tuple[str, list[tuple[Any, ...]]]] = {
             # issued and paid in the last second of as_of_date, at the rate of that day
             ("I17", "C03", "S03", "invoice", "2024-07-20T23:59:59Z", "2024-08-20", "3000.00",
              "EUR", "paid", "2024-07-20T23:59:59Z"),
+            # owed at C21's churn (June): involuntary
+            ("I21", "C21", "S21", "invoice", "2024-05-22T00:00:00Z", "2024-06-05", "36000.00",
+             "TRY", "open", ""),
+            # C15 churns in September 2023 owing this one (paid on a day after s(September))
+            ("I22", "C15", "S15", "invoice", "2023-08-31T00:00:00Z", "2023-09-10", "30.00", "USD",
+             "paid", "2023-10-02T00:00:00Z"),
+            # C01 churns in July 2024: paid on as_of_date = s(July) itself, voluntary
+            ("I23", "C01", "S01", "invoice", "2024-07-01T00:00:00Z", "2024-07-08", "100.00", "USD",
+             "paid", "2024-07-20T08:00:00Z"),
         ],
     ),
     "expenses": (

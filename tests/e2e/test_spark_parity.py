@@ -262,11 +262,17 @@ def test_every_public_mart_is_on_both_engines(builds: Builds) -> None:
 
 
 MARTS = [
+    "dim_customers",
+    "dim_segments",
     "fct_customer_lifetime",
     "fct_mrr_movements",
     "mart_agent_performance",
+    "mart_churn_reasons",
+    "mart_cohort_retention",
     "mart_customer_experience",
     "mart_customer_health",
+    "mart_health_backtest",
+    "mart_health_component_power",
     "mart_health_summary",
     "mart_logo_churn",
     "mart_nps",

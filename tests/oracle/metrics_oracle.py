@@ -28,10 +28,9 @@ This module is the entry point and the registry; the oracles live in the package
 * ``experience``, ``support``, ``growth``: the other marts;
 * ``health``: mart_customer_health's grain and trend, mart_health_backtest, component power.
 
-Registries: ``MARTS`` (the marts as the warehouse publishes them today) and ``NEW_MARTS``
-(constant currency, involuntary churn, churn reasons, cohorts, the customer dimension, the health
-trend, back-test and component power; see its comment). ``builders`` and the ``test_oracle_*``
-modules test the oracle itself on hand-made cases, without dbt.
+Registry: ``MARTS``, every public mart the e2e test compares (the revenue marts at constant
+currency with involuntary churn). ``builders`` and the ``test_oracle_*`` modules test the oracle
+itself on hand-made cases, without dbt.
 
 Each module's docstring states its decisions where the contract is silent (F1.., C1.., K1.., D1..,
 H1..).
@@ -72,12 +71,7 @@ from datetime import date
 
 import pandas as pd
 
-from tests.oracle.base import (
-    LOGO_COLUMNS,
-    MONEY_MOVEMENT_COLUMNS,
-    OracleVars,
-    load_inputs,
-)
+from tests.oracle.base import OracleVars, load_inputs
 from tests.oracle.churn import CHURN_REASONS_COLUMNS, mart_churn_reasons
 from tests.oracle.cohorts import COHORT_RETENTION_COLUMNS, mart_cohort_retention
 from tests.oracle.customers import DIM_CUSTOMERS_COLUMNS, dim_customers
@@ -98,11 +92,8 @@ from tests.oracle.revenue import (
     LOGO_CHURN_COLUMNS,
     MOVEMENT_COLUMNS,
     RETENTION_COLUMNS,
-    RETENTION_RATE_COLUMNS,
-    fct_mrr_movements,
     fct_mrr_movements_constant_currency,
     mart_logo_churn,
-    mart_revenue_retention,
     mart_revenue_retention_constant_currency,
 )
 from tests.oracle.support import mart_agent_performance, mart_support_kpis, mart_ticket_categories
@@ -121,24 +112,13 @@ def _entry(oracle: Oracle, keys: tuple[str, ...], columns: list[str]) -> Registr
 # What the warehouse publishes today, every entry compared by tests/e2e/test_metrics_oracle.py.
 MARTS: Registry = {
     # mart: (oracle, key columns, contract columns that the mart must have)
-    "fct_mrr_movements": (
-        fct_mrr_movements,
-        ("month", "customer_id"),
-        ("segment", *MONEY_MOVEMENT_COLUMNS, "movement"),
+    "fct_mrr_movements": _entry(
+        fct_mrr_movements_constant_currency, ("month", "customer_id"), MOVEMENT_COLUMNS
     ),
-    "mart_revenue_retention": (
-        mart_revenue_retention,
-        ("month", "segment"),
-        (
-            *MONEY_MOVEMENT_COLUMNS,
-            *RETENTION_RATE_COLUMNS,
-        ),
+    "mart_revenue_retention": _entry(
+        mart_revenue_retention_constant_currency, ("month", "segment"), RETENTION_COLUMNS
     ),
-    "mart_logo_churn": (
-        mart_logo_churn,
-        ("month", "segment"),
-        (*LOGO_COLUMNS, "logo_churn_rate", "customer_retention_rate", "net_customer_churn_rate"),
-    ),
+    "mart_logo_churn": _entry(mart_logo_churn, ("month", "segment"), LOGO_CHURN_COLUMNS),
     "mart_unit_economics": (
         mart_unit_economics,
         ("month", "segment"),
@@ -246,31 +226,7 @@ MARTS: Registry = {
         ("month", "segment"),
         ("signups", "onboarded", "avg_days_to_onboard", "avg_days_to_first_value"),
     ),
-}
-
-
-# The figures of issues 16 and 17, registered the same way. An entry named like one of MARTS
-# supersedes it once the mart has the new columns (fct_mrr_movements and mart_revenue_retention
-# are then at constant currency); the others are new marts. The e2e comparison takes them with
-# ``{**MARTS, **NEW_MARTS}``; once every model has landed they fold into MARTS and the
-# current-rate oracles (revenue.fct_mrr_movements, revenue.mart_revenue_retention) go away.
-NEW_MARTS: Registry = {
-    "fct_mrr_movements": _entry(
-        fct_mrr_movements_constant_currency, ("month", "customer_id"), MOVEMENT_COLUMNS
-    ),
-    "mart_revenue_retention": _entry(
-        mart_revenue_retention_constant_currency, ("month", "segment"), RETENTION_COLUMNS
-    ),
-    "mart_logo_churn": _entry(mart_logo_churn, ("month", "segment"), LOGO_CHURN_COLUMNS),
-    "mart_churn_reasons": _entry(
-        mart_churn_reasons, ("month", "segment", "churn_reason"), CHURN_REASONS_COLUMNS
-    ),
-    "mart_cohort_retention": _entry(
-        mart_cohort_retention,
-        ("cohort_month", "months_since_start", "segment"),
-        COHORT_RETENTION_COLUMNS,
-    ),
-    "dim_customers": _entry(dim_customers, ("customer_id",), DIM_CUSTOMERS_COLUMNS),
+    # the health trend, back-test and component power, recomputed from the warehouse's own scores
     "mart_customer_health": _entry(
         mart_customer_health_trend, ("month", "customer_id"), TREND_COLUMNS
     ),
@@ -280,11 +236,19 @@ NEW_MARTS: Registry = {
     "mart_health_component_power": _entry(
         mart_health_component_power, ("component",), COMPONENT_POWER_COLUMNS
     ),
+    "mart_churn_reasons": _entry(
+        mart_churn_reasons, ("month", "segment", "churn_reason"), CHURN_REASONS_COLUMNS
+    ),
+    "mart_cohort_retention": _entry(
+        mart_cohort_retention,
+        ("cohort_month", "months_since_start", "segment"),
+        COHORT_RETENTION_COLUMNS,
+    ),
+    "dim_customers": _entry(dim_customers, ("customer_id",), DIM_CUSTOMERS_COLUMNS),
 }
 
 __all__ = [
     "MARTS",
-    "NEW_MARTS",
     "Oracle",
     "OracleVars",
     "auc",

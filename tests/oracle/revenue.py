@@ -1,13 +1,11 @@
 """Revenue and logos: fct_mrr_movements, mart_revenue_retention, mart_logo_churn.
 
-Two readings of the movements live here side by side:
-
-* the contract's, at **constant currency** (``*_constant_currency``): expansion, contraction and
-  retained compare cur_at_prev_rates (the versions in force at s(m), each at the rate of s(m-1),
-  summed and rounded to cents) with prev, ``fx_impact_mrr = cur - cur_at_prev_rates`` (0 on
-  new, reactivation and churn rows), and the retention rates use these sums;
-* the one the warehouse publishes until its constant-currency models land (``fct_mrr_movements``,
-  ``mart_revenue_retention``): cur compared with prev, no FX column. Both agree on USD-only data.
+The movements are the contract's, at **constant currency** (``*_constant_currency``):
+expansion, contraction and retained compare cur_at_prev_rates (the versions in force at s(m),
+each at the rate of s(m-1), summed and rounded to cents) with prev, ``fx_impact_mrr = cur -
+cur_at_prev_rates`` (0 on new, reactivation and churn rows), and the retention rates use these
+sums. On USD-only data they equal the movements at current rates
+(``Base.movements_at_current_rates``, kept for the oracle's own tests).
 
 Identity, per row and in every aggregate: starting + new + reactivation + expansion - contraction
 - churned + fx_impact = ending.
@@ -77,15 +75,6 @@ LOGO_CHURN_COLUMNS = [
 ]
 
 
-def fct_mrr_movements(
-    tables: dict[str, pd.DataFrame], as_of_date: date, oracle_vars: OracleVars
-) -> pd.DataFrame:
-    """Movements at current rates (cur compared with prev)."""
-    base = Base(tables, as_of_date, oracle_vars)
-    columns = ["month", "customer_id", "segment", *MONEY_MOVEMENT_COLUMNS, "movement"]
-    return frame(base.movements_at_current_rates, columns)
-
-
 def fct_mrr_movements_constant_currency(
     tables: dict[str, pd.DataFrame], as_of_date: date, oracle_vars: OracleVars
 ) -> pd.DataFrame:
@@ -113,14 +102,12 @@ def _retention_12m(base: Base, month: date, segment: str) -> tuple[Any, Any]:
     return safe_div(now_sum, then_sum), safe_div(floor_sum, then_sum)
 
 
-def _revenue_retention_rows(base: Base, constant_currency: bool) -> list[dict[str, Any]]:
-    columns = CC_MONEY_COLUMNS if constant_currency else MONEY_MOVEMENT_COLUMNS
-    movements = base.movements if constant_currency else base.movements_at_current_rates
-    sums = base.movement_sums(movements, columns)
-    involuntary = involuntary_sums(base) if constant_currency else {}
+def _revenue_retention_rows(base: Base) -> list[dict[str, Any]]:
+    sums = base.movement_sums(base.movements, CC_MONEY_COLUMNS)
+    involuntary = involuntary_sums(base)
     rows = []
     for month, segment in dense(base):
-        money = sums.get((month, segment), dict.fromkeys(columns, ZERO_CENTS))
+        money = sums.get((month, segment), dict.fromkeys(CC_MONEY_COLUMNS, ZERO_CENTS))
         start, end = money["starting_mrr"], money["ending_mrr"]
         churned, contraction = money["churned_mrr"], money["contraction_mrr"]
         expansion = money["expansion_mrr"]
@@ -140,21 +127,11 @@ def _revenue_retention_rows(base: Base, constant_currency: bool) -> list[dict[st
             "arpa": safe_div(end, customers_end),
             "customers_end": customers_end,
         }
-        if constant_currency:
-            gained = money["new_mrr"] + money["reactivation_mrr"] + expansion
-            row["churned_mrr_involuntary"] = involuntary.get((month, segment), (0, ZERO_CENTS))[1]
-            row["quick_ratio"] = safe_div(gained, contraction + churned)
+        gained = money["new_mrr"] + money["reactivation_mrr"] + expansion
+        row["churned_mrr_involuntary"] = involuntary.get((month, segment), (0, ZERO_CENTS))[1]
+        row["quick_ratio"] = safe_div(gained, contraction + churned)
         rows.append(row)
     return rows
-
-
-def mart_revenue_retention(
-    tables: dict[str, pd.DataFrame], as_of_date: date, oracle_vars: OracleVars
-) -> pd.DataFrame:
-    """Sums of the movements at current rates and the rates built on them."""
-    base = Base(tables, as_of_date, oracle_vars)
-    columns = ["month", "segment", *MONEY_MOVEMENT_COLUMNS, *RETENTION_RATE_COLUMNS]
-    return frame(_revenue_retention_rows(base, False), [*columns, "customers_end"])
 
 
 def mart_revenue_retention_constant_currency(
@@ -164,7 +141,7 @@ def mart_revenue_retention_constant_currency(
     every rate from them; churned_mrr_involuntary = Σ churned_mrr of the involuntary churns;
     quick_ratio = (new + reactivation + expansion) / (contraction + churned), null on 0."""
     base = Base(tables, as_of_date, oracle_vars)
-    return frame(_revenue_retention_rows(base, True), [*RETENTION_COLUMNS, "customers_end"])
+    return frame(_revenue_retention_rows(base), [*RETENTION_COLUMNS, "customers_end"])
 
 
 def mart_logo_churn(

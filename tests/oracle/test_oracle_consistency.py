@@ -70,8 +70,22 @@ def test_cohorts_add_up_to_the_active_base_and_dim_customers_to_the_as_of_month(
     assert customers["current_mrr"].sum() == latest["ending_mrr"]
 
 
+# the marts the mixed book has rows for (the others need tables it leaves empty)
+BOOK_COVERS = (
+    "fct_mrr_movements",
+    "mart_revenue_retention",
+    "mart_logo_churn",
+    "mart_churn_reasons",
+    "mart_cohort_retention",
+    "dim_customers",
+    "mart_customer_health",
+    "mart_health_backtest",
+    "mart_health_component_power",
+)
+
+
 def test_every_registered_oracle_returns_its_keys_and_contract_columns_once() -> None:
-    """MARTS and NEW_MARTS promise each mart's key and columns: the oracles must deliver them."""
+    """MARTS promises each mart's key and columns: the oracles must deliver them."""
     data = mixed_book(
         health=[
             health_row(month, customer_id, 50.0, "yellow")
@@ -79,8 +93,8 @@ def test_every_registered_oracle_returns_its_keys_and_contract_columns_once() ->
             for customer_id in ("E1", "U2")
         ]
     )
-    for mart, (compute, keys, required) in {**oracle.MARTS, **oracle.NEW_MARTS}.items():
+    for mart, (compute, keys, required) in oracle.MARTS.items():
         result = compute(data, date(2024, 5, 20), VARS)
         assert not set((*keys, *required)) - set(result.columns), mart
         assert not result.duplicated(list(keys)).any(), mart
-        assert len(result) or mart not in oracle.NEW_MARTS, mart
+        assert len(result) or mart not in BOOK_COVERS, mart

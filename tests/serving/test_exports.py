@@ -22,6 +22,7 @@ CONTRACT_MARTS = {
     "fct_customer_lifetime", "mart_nps", "mart_customer_experience", "mart_survey_response_rate",
     "mart_support_kpis", "mart_ticket_categories", "mart_agent_performance",
     "mart_trial_conversion", "mart_referrals", "mart_onboarding", "mart_customer_health",
+    "mart_churn_reasons", "mart_cohort_retention", "dim_customers",
 }  # fmt: skip
 
 

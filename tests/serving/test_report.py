@@ -7,9 +7,7 @@ asset `customer_success_report` calls (that asset runs in tests/orchestration's 
 
 from __future__ import annotations
 
-import html
 import re
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
@@ -19,6 +17,17 @@ from orchestration.report.assets import write_report
 from orchestration.report.page import render_page, write_atomically
 from tests.serving.browser import load, screenshot
 from tests.serving.conftest import ServingWorkspace
+from tests.serving.report_dom import (
+    FORMATS,
+    attributes,
+    chart_body,
+    figures,
+    kpi_tiles,
+    money,
+    shown,
+    to_fixed,
+    value,
+)
 
 # KPI tile -> (mart, column); pct_passives is passives / responses of mart_nps.
 KPI_SOURCES = {
@@ -29,6 +38,7 @@ KPI_SOURCES = {
     "gross_revenue_churn_rate": ("mart_revenue_retention", "gross_revenue_churn_rate"),
     "net_revenue_churn_rate": ("mart_revenue_retention", "net_revenue_churn_rate"),
     "arpa": ("mart_revenue_retention", "arpa"),
+    "quick_ratio": ("mart_revenue_retention", "quick_ratio"),
     "logo_churn_rate": ("mart_logo_churn", "logo_churn_rate"),
     "customer_retention_rate": ("mart_logo_churn", "customer_retention_rate"),
     "customers_end": ("mart_logo_churn", "customers_end"),
@@ -54,6 +64,7 @@ KPI_SOURCES = {
 CHARTS = {
     "mrr_waterfall", "retention", "revenue_churn", "logo_churn", "nps", "nps_shares", "csat_ces",
     "support_time", "fcr", "aht", "backlog", "clv_cac", "clv_to_cac", "health_bands",
+    "quick_ratio", "churn_kind", "health_backtest", "health_worsened", "health_improved",
 }  # fmt: skip
 WATERFALL = (
     "starting_mrr",
@@ -62,85 +73,16 @@ WATERFALL = (
     "expansion_mrr",
     "contraction_mrr",
     "churned_mrr",
+    "fx_impact_mrr",
     "ending_mrr",
 )
-
-
-# ---------------------------------------------------------------------- the page's formats
-def to_fixed(value: float, digits: int) -> str:
-    """JavaScript's Number.prototype.toFixed: the exact binary value, ties away from zero."""
-    text = str(Decimal(abs(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
-    return ("-" if value < 0 else "") + text
-
-
-def grouped(text: str) -> str:
-    whole, _, fraction = text.partition(".")
-    whole = f"{int(whole):,}"
-    return whole + ("." + fraction if fraction else "")
-
-
-def money(value: float, digits: int) -> str:
-    return ("-" if value < 0 else "") + "$" + grouped(to_fixed(abs(value), digits))
-
-
-FORMATS = {
-    "usd": lambda v: money(v, 0),
-    "usd2": lambda v: money(v, 2),
-    "pct": lambda v: to_fixed(v * 100, 1) + "%",
-    "points": lambda v: to_fixed(v, 1),
-    "points_pct": lambda v: to_fixed(v, 1) + "%",
-    "score": lambda v: to_fixed(v, 2),
-    "hours": lambda v: to_fixed(v, 1) + " h",
-    "minutes": lambda v: to_fixed(v / 60, 1) + " min",
-    "count": lambda v: grouped(to_fixed(v, 0)),
-    "ratio": lambda v: to_fixed(v, 2) + "x",
-}
-
-
-def shown(kind: str, value: float | None) -> str:
-    return "n/a" if value is None else FORMATS[kind](value)
 
 
 def test_page_formats_mirror_javascript():
     assert to_fixed(0.125, 2) == "0.13" and to_fixed(-1.005, 2) == "-1.00"  # 1.005 is 1.00499..
     assert money(1234567.5, 0) == "$1,234,568" and money(-12.345, 2) == "-$12.35"
     assert FORMATS["pct"](0.0625) == "6.3%" and shown("pct", None) == "n/a"
-
-
-# ---------------------------------------------------------------------- reading the DOM
-ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
-
-
-def attributes(text: str) -> dict[str, str]:
-    return {key: html.unescape(value) for key, value in ATTRIBUTE.findall(text)}
-
-
-def kpi_tiles(dom: str) -> dict[str, tuple[dict[str, str], str]]:
-    pattern = re.compile(
-        r'<div class="kpi" ([^>]*)><div class="kpi-label">[^<]*</div>'
-        r'<div class="kpi-value">([^<]*)</div></div>'
-    )
-    tiles = {}
-    for attrs, text in pattern.findall(dom):
-        parsed = attributes(attrs)
-        tiles[parsed["data-metric"]] = (parsed, html.unescape(text))
-    return tiles
-
-
-def figures(dom: str) -> dict[str, dict[str, str]]:
-    return {
-        found["data-chart"]: found
-        for found in (attributes(m) for m in re.findall(r'<figure class="chart" ([^>]*)>', dom))
-    }
-
-
-def chart_body(dom: str, chart: str) -> str:
-    start = dom.index(f'data-chart="{chart}"')
-    return dom[start : dom.index("</figure>", start)]
-
-
-def value(text: str) -> float | None:
-    return None if text in ("null", "undefined") else float(text)
+    assert shown("usd", -0.4) == "$0" and shown("pct", -0.0001) == "0.0%"
 
 
 # ---------------------------------------------------------------------- fixtures

@@ -2,13 +2,17 @@
 
 MetricFlow (`mf`, dbt-metricflow) runs against the small warehouse of conftest.py; its answers
 for the whole base (grouped by metric_time__month) must equal the marts' segment = 'all' rows,
-and grouped by segment the marts' segment rows.
+grouped by segment (segment__name) the marts' segment rows, and the customer-grain metrics grouped
+by a customer attribute (customer__country ...) the movements summed per attribute of
+dim_customers. Every `mf` command shown in the README and docs/serving.md runs here too.
 """
 
 from __future__ import annotations
 
 import csv
 import math
+import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -50,8 +54,30 @@ WHOLE_BASE = {
     "backlog": ("mart_support_kpis", "backlog_end"),
     "accounts_red": ("mart_health_summary", "accounts_red"),
     "avg_health_score": ("mart_health_summary", "avg_health_score"),
+    "customer_mrr": ("mart_revenue_retention", "ending_mrr"),
+    "active_customers": ("mart_logo_churn", "customers_end"),
 }
-BY_SEGMENT = ("mrr", "nrr", "grr", "logo_churn_rate", "crr", "nps", "csat", "fcr_rate", "backlog")
+BY_SEGMENT = (
+    "mrr",
+    "nrr",
+    "grr",
+    "logo_churn_rate",
+    "crr",
+    "nps",
+    "csat",
+    "fcr_rate",
+    "backlog",
+    "customer_mrr",
+)
+SEGMENT = "segment__name"
+CUSTOMER_DIMENSIONS = {
+    "customer__country": "country",
+    "customer__industry": "industry",
+    "customer__acquisition_channel": "acquisition_channel",
+    "customer__current_plan_tier": "current_plan_tier",
+}
+GUIDES = (PROJECT_DIR / "README.md", PROJECT_DIR / "docs" / "serving.md")
+MF_EXAMPLE = re.compile(r"^\.venv/bin/mf (.+)$", re.MULTILINE)
 
 
 def run_mf(workspace: ServingWorkspace, *args: str) -> subprocess.CompletedProcess:
@@ -104,12 +130,6 @@ def whole_base(serving_workspace: ServingWorkspace) -> list[dict]:
     return mf_query(serving_workspace, list(WHOLE_BASE), ["metric_time__month"])
 
 
-def test_mf_validate_configs_passes(serving_workspace: ServingWorkspace):
-    done = run_mf(serving_workspace, "validate-configs")
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "ERRORS: 0" in done.stdout and "Breaking issues" not in done.stdout
-
-
 def test_whole_base_metrics_equal_the_marts(serving_workspace, whole_base):
     months = {
         str(month) for (month,) in serving_workspace.query("select month from marts.mart_nps")
@@ -129,17 +149,128 @@ def test_whole_base_metrics_equal_the_marts(serving_workspace, whole_base):
 
 
 def test_metrics_by_segment_equal_the_marts_segment_rows(serving_workspace):
-    rows = mf_query(serving_workspace, list(BY_SEGMENT), ["metric_time__month", "segment"])
-    segments = {row["segment"] for row in rows}
-    assert {"smb", "mid_market", "enterprise"} <= segments
+    rows = mf_query(serving_workspace, list(BY_SEGMENT), ["metric_time__month", SEGMENT])
+    segments = {row[SEGMENT] for row in rows}
+    # decomposable metrics read the segment rows only: no blank 'all' row
+    assert segments == {"smb", "mid_market", "enterprise"}
     checked = 0
     for metric in BY_SEGMENT:
         mart, column = WHOLE_BASE[metric]
         expected = mart_values(serving_workspace, mart, column)
         for row in rows:
-            if row["segment"] == "all":
-                continue
-            key = (row["metric_time__month"][:10], row["segment"])
+            key = (row["metric_time__month"][:10], row[SEGMENT])
             assert same(number(row[metric]), expected[key]), (metric, key, row[metric])
             checked += 1
     assert checked >= len(BY_SEGMENT) * 3
+
+
+def test_whole_base_metrics_by_segment_are_the_all_rows(serving_workspace):
+    rows = mf_query(serving_workspace, ["nrr_12m", "clv"], ["metric_time__month", SEGMENT])
+    assert {row[SEGMENT] for row in rows} == {"all"}
+    for metric in ("nrr_12m", "clv"):
+        mart, column = WHOLE_BASE[metric]
+        expected = mart_values(serving_workspace, mart, column)
+        for row in rows:
+            key = (row["metric_time__month"][:10], "all")
+            assert same(number(row[metric]), expected[key]), (metric, key, row[metric])
+
+
+def test_segment_and_customer_attributes_are_dimensions(serving_workspace):
+    done = run_mf(serving_workspace, "list", "dimensions", "--metrics", "nrr")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert SEGMENT in done.stdout
+    done = run_mf(serving_workspace, "list", "dimensions", "--metrics", "quick_ratio")
+    assert done.returncode == 0, done.stdout + done.stderr
+    for dimension in (SEGMENT, *CUSTOMER_DIMENSIONS):
+        assert dimension in done.stdout, dimension
+
+
+def _quick_ratios(serving_workspace: ServingWorkspace) -> dict[tuple, float | None]:
+    """The mart's quick ratio per month and segment: its quick_ratio column when it has one,
+    else the contract's formula over its movement sums."""
+    columns = {
+        name
+        for (name,) in serving_workspace.query(
+            "select column_name from information_schema.columns "
+            "where table_schema = 'marts' and table_name = 'mart_revenue_retention'"
+        )
+    }
+    formula = (
+        "(new_mrr + reactivation_mrr + expansion_mrr) / nullif(contraction_mrr + churned_mrr, 0)"
+    )
+    column = "quick_ratio" if "quick_ratio" in columns else formula
+    return mart_values(serving_workspace, "mart_revenue_retention", column)
+
+
+def test_quick_ratio_equals_the_mart(serving_workspace):
+    expected = _quick_ratios(serving_workspace)
+    whole = mf_query(serving_workspace, ["quick_ratio"], ["metric_time__month"])
+    by_segment = mf_query(serving_workspace, ["quick_ratio"], ["metric_time__month", SEGMENT])
+    checked = 0
+    for rows, segment_of in ((whole, lambda row: "all"), (by_segment, lambda row: row[SEGMENT])):
+        for row in rows:
+            key = (row["metric_time__month"][:10], segment_of(row))
+            assert same(number(row["quick_ratio"]), expected[key]), (key, row["quick_ratio"])
+            checked += expected[key] is not None
+    assert checked > 0, "every quick ratio is null: the comparison would prove nothing"
+
+
+@pytest.mark.parametrize("dimension", list(CUSTOMER_DIMENSIONS))
+def test_customer_grain_metrics_by_customer_attribute(serving_workspace, dimension):
+    """customer_mrr, active_customers and quick_ratio grouped by a dim_customers attribute equal
+    the movements of fct_mrr_movements summed per that attribute."""
+    column = CUSTOMER_DIMENSIONS[dimension]
+    metrics = ["customer_mrr", "active_customers", "quick_ratio"]
+    rows = mf_query(serving_workspace, metrics, ["metric_time__month", dimension])
+    expected = {
+        (str(month), attribute): (mrr, active, quick)
+        for month, attribute, mrr, active, quick in serving_workspace.query(
+            f"select movements.month, customers.{column}, sum(movements.ending_mrr),"
+            " sum(case when movements.ending_mrr > 0 then 1 else 0 end),"
+            " sum(new_mrr + reactivation_mrr + expansion_mrr)"
+            " / nullif(sum(contraction_mrr + churned_mrr), 0)"
+            " from marts.fct_mrr_movements as movements"
+            " left join marts.dim_customers as customers"
+            " on movements.customer_id = customers.customer_id group by all"
+        )
+    }
+    found = {(row["metric_time__month"][:10], row[dimension] or None): row for row in rows}
+    assert set(found) == set(expected)
+    assert len({attribute for _, attribute in expected}) > 1, "one value only: proves little"
+    for key, (mrr, active, quick) in expected.items():
+        row = found[key]
+        assert same(number(row["customer_mrr"]), mrr), (key, row)
+        assert same(number(row["active_customers"]), active), (key, row)
+        assert same(number(row["quick_ratio"]), quick), (key, row)
+
+
+def _guide_examples() -> list[str]:
+    return sorted({match for guide in GUIDES for match in MF_EXAMPLE.findall(guide.read_text())})
+
+
+def test_the_guides_show_mf_examples():
+    examples = _guide_examples()
+    assert any(example.startswith("query") for example in examples)
+    assert any("customer__country" in example for example in examples)
+
+
+@pytest.mark.parametrize("example", _guide_examples())
+def test_guide_mf_example_runs(serving_workspace, example):
+    """Every `.venv/bin/mf ...` line of the README and docs/serving.md runs; a query is ordered
+    by month, as its rows come back sorted."""
+    args = shlex.split(example)
+    if args[0] != "query":
+        done = run_mf(serving_workspace, *args)
+        assert done.returncode == 0, done.stdout + done.stderr
+        if args[0] == "validate-configs":
+            assert "ERRORS: 0" in done.stdout and "Breaking issues" not in done.stdout
+        return
+    assert "--order" in args, f"unordered example: {example}"
+    out = serving_workspace.root / f"example_{abs(hash(example))}.csv"
+    done = run_mf(serving_workspace, *args, "--csv", str(out))
+    assert done.returncode == 0, done.stdout + done.stderr
+    with out.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows, f"no rows: {example}"
+    months = [row["metric_time__month"] for row in rows]
+    assert months == sorted(months), f"months out of order: {example}"

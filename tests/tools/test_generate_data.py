@@ -274,15 +274,34 @@ def test_plans_and_fx_rates(db: duckdb.DuckDBPyConnection) -> None:
         "SELECT DISTINCT billing_interval, currency FROM subscriptions"
     ).fetchall()
     assert {i for i, _ in intervals} == {"month", "quarter", "year"}
-    assert {c for _, c in intervals} == {"USD", "EUR", "GBP"}
+    assert {c for _, c in intervals} == {"USD", "EUR", "GBP", "TRY"}
     assert scalar(db, "SELECT min(list_price) FROM plans") >= 0
     rates = db.execute(
         """SELECT currency, min(rate_date), max(rate_date), count(DISTINCT usd_per_unit),
                   min(usd_per_unit) FROM fx_rates GROUP BY ALL ORDER BY 1"""
     ).fetchall()
-    assert [r[0] for r in rates] == ["EUR", "GBP"]
+    assert [r[0] for r in rates] == ["EUR", "GBP", "TRY"]
     for _, first, last, distinct, lowest in rates:
         assert str(first) <= START and str(last) >= "2025-06-23" and distinct > 50 and lowest > 0
+
+
+def test_try_depreciates_and_turkish_customers_pay_in_it(db: duckdb.DuckDBPyConnection) -> None:
+    """TRY loses a few percent a month against the dollar; EUR and GBP stay near their level."""
+    monthly_change = db.execute(
+        """SELECT currency,
+                  exp(ln(arg_max(usd_per_unit, rate_date) / arg_min(usd_per_unit, rate_date))
+                      / (date_diff('day', min(rate_date), max(rate_date)) / 30.4375)) - 1
+           FROM fx_rates GROUP BY ALL"""
+    ).fetchall()
+    change = {currency: float(value) for currency, value in monthly_change}
+    assert -0.04 < change["TRY"] < -0.015, change
+    assert abs(change["EUR"]) < 0.01 and abs(change["GBP"]) < 0.01, change
+    billed = db.execute(
+        """SELECT DISTINCT c.country, s.currency FROM subscriptions s
+           JOIN customers c USING (customer_id) WHERE 'TRY' IN (c.country, s.currency)
+              OR c.country = 'TR'"""
+    ).fetchall()
+    assert billed == [("TR", "TRY")]
 
 
 def test_subscription_rules(db: duckdb.DuckDBPyConnection) -> None:
@@ -382,7 +401,7 @@ def test_invoice_shapes(db: duckdb.DuckDBPyConnection) -> None:
     assert shapes is not None
     late, open_past_due, uncollectible, credit_notes, currencies, one_off = shapes
     assert late > 0 and open_past_due > 0 and uncollectible > 0 and credit_notes > 0
-    assert currencies == 3 and one_off > 0
+    assert currencies == 4 and one_off > 0
 
 
 def test_paid_versions_are_invoiced(db: duckdb.DuckDBPyConnection) -> None:

@@ -28,6 +28,7 @@ from tools.generate_data.columns import (
 from tools.generate_data.context import (
     CHUNK_STREAMS,
     CURRENCIES,
+    FX_MONTHLY_DRIFT,
     FX_START,
     ID_WIDTH,
     INTERVAL_LABEL,
@@ -41,12 +42,15 @@ from tools.generate_data.context import (
     plan_ids,
 )
 from tools.generate_data.contract import accepted_codes, make_table
+from tools.generate_data.risk import Episodes
 from tools.generate_data.subscriptions import SubscriptionResult
 
+# Turkish customers are billed in TRY, a currency that loses value against the dollar.
 COUNTRIES = (
-    ("US", 0.36, "USD"),
-    ("GB", 0.12, "GBP"),
-    ("DE", 0.10, "EUR"),
+    ("US", 0.28, "USD"),
+    ("TR", 0.15, "TRY"),
+    ("GB", 0.10, "GBP"),
+    ("DE", 0.09, "EUR"),
     ("FR", 0.06, "EUR"),
     ("NL", 0.04, "EUR"),
     ("ES", 0.03, "EUR"),
@@ -118,8 +122,9 @@ NAME_TAILS = ("", " Inc.", ", Inc.", " Ltd", " GmbH", " SARL", ", LLC", ' "Group
 
 
 def plans_table(ctx: Context) -> pa.Table:
-    codes = np.arange(27)
-    tier, ivl, cur = codes // 9, (codes // 3) % 3, codes % 3
+    n_cur = len(CURRENCIES)
+    codes = np.arange(len(TIERS) * len(INTERVALS) * n_cur)
+    tier, ivl, cur = codes // (3 * n_cur), (codes // n_cur) % 3, codes % n_cur
     ids = plan_ids()
     names = [
         f"{TIERS[t].title()} ({INTERVAL_LABEL[i]}, {CURRENCIES[c]})"
@@ -139,21 +144,25 @@ def plans_table(ctx: Context) -> pa.Table:
 
 
 def fx_rates_table(ctx: Context) -> pa.Table:
-    """EUR every weekday (ECB style), GBP weekly on Mondays; both start on/before --start."""
+    """EUR and TRY every weekday (central-bank style), GBP weekly on Mondays; all start on/before
+    --start. Each log rate wanders around its trend line: flat for EUR and GBP, falling by
+    FX_MONTHLY_DRIFT a month for TRY."""
     rng = rng_for(ctx.cfg.seed, STREAM_FX)
     days = np.arange(ctx.start_day - 7, ctx.end_day + 1)
+    months_in = (days - days[0]) / 30.4375
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    for code, cur in enumerate(("EUR", "GBP"), start=1):
-        level = np.log(FX_START[cur])
+    for cur in CURRENCIES[1:]:
+        trend = np.log(FX_START[cur]) + FX_MONTHLY_DRIFT[cur] * months_in
         shocks = rng.normal(0, 0.0035, len(days))
         path = np.empty(len(days))
-        x = level
+        x = trend[0]
         for i, shock in enumerate(shocks):
-            x += 0.01 * (level - x) + shock
+            x += 0.01 * (trend[i] - x) + shock
             path[i] = x
-        keep = weekday(days) < 5 if cur == "EUR" else weekday(days) == 0
+        keep = weekday(days) < 5 if cur != "GBP" else weekday(days) == 0
         first = np.flatnonzero(keep & (days <= ctx.start_day))[-1]
         keep[:first] = False
+        code = CURRENCIES.index(cur)
         parts.append((days[keep], np.full(keep.sum(), code), np.exp(path[keep])))
     rate_day = np.concatenate([p[0] for p in parts])
     cur_code = np.concatenate([p[1] for p in parts])
@@ -297,7 +306,7 @@ INVOICE_TYPES = accepted_codes("invoices", "invoice_type", ("invoice", "credit_n
 
 
 def gen_invoices(
-    ctx: Context, c: Cols, subs: SubscriptionResult, tickets: Cols, chunk: int
+    ctx: Context, c: Cols, subs: SubscriptionResult, tickets: Cols, risk: Episodes, chunk: int
 ) -> Cols:
     rng = rng_for(ctx.cfg.seed, CHUNK_STREAMS["invoices"], chunk)
     p = subs.periods
@@ -331,7 +340,7 @@ def gen_invoices(
     inv = rows.build()
     order = np.lexsort((inv["cust"], inv["ts"]))
     inv = take(inv, order)
-    inv.update(invoice_payments(ctx, rng, c, inv))
+    inv.update(invoice_payments(ctx, rng, c, inv, risk))
     return inv
 
 
@@ -351,7 +360,11 @@ def add_service_credits(ctx: Context, rng: np.random.Generator, rows: Rows, t: C
     )
 
 
-def invoice_payments(ctx: Context, rng: np.random.Generator, c: Cols, inv: Cols) -> Cols:
+def invoice_payments(
+    ctx: Context, rng: np.random.Generator, c: Cols, inv: Cols, risk: Episodes
+) -> Cols:
+    """Payment of each invoice: unhappy customers and accounts in an at-risk episode pay late;
+    in a payment-failure episode an invoice is paid when the debt is settled, or never."""
     n = len(inv["cust"])
     seg, h = c["seg"][inv["cust"]], c["happy"][inv["cust"]]
     issue_day = inv["ts"] // DAY
@@ -359,13 +372,19 @@ def invoice_payments(ctx: Context, rng: np.random.Generator, c: Cols, inv: Cols)
     terms = np.where(credit, 14, PAYMENT_TERMS[seg])
     due = np.minimum(issue_day + terms, ctx.end_day)
     card = rng.random(n) < P_CARD[seg]
-    late = rng.random(n) < sigmoid(-2.6 - 0.9 * h)
+    late = rng.random(n) < sigmoid(-2.6 - 0.9 * h + 3.0 * risk.level(inv["cust"], issue_day))
     delay = np.where(card, rng.uniform(0, 0.1, n), rng.uniform(0.2, 1.0, n) * terms)
     delay = np.where(late, terms + lognormal_around(rng, 12.0, 0.7, n), delay)
     delay = np.where(credit, rng.uniform(0, 5, n), delay)
     paid_ts = inv["ts"] + (delay * DAY).astype(np.int64) + uniform_int(rng, 60, HOUR, n)
     void = ~credit & (rng.random(n) < 0.008)
+    failed, settle = risk.unpaid_at(inv["cust"], issue_day)
+    failed &= ~credit & ~void
+    paid_ts = np.where(
+        failed, np.maximum(paid_ts, settle * DAY + uniform_int(rng, 0, DAY - 1, n)), paid_ts
+    )
     never = ~credit & ~void & (rng.random(n) < 0.012 * np.exp(-0.8 * h))
+    never |= failed & (settle < 0)
     written_off = never & (issue_day + 90 <= ctx.end_day)
     paid = ~void & ~never & (paid_ts <= ctx.end_ts)
     status = np.select([paid, void, written_off], [0, 2, 3], 1)

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from tools.generate_data.append_day import AppendConfig, append_day
-from tools.generate_data.context import Config
+from tools.generate_data.context import CHURN_MODELS, Config
 from tools.generate_data.dataset import generate
 
 
@@ -27,6 +27,13 @@ def parse_args(argv: Sequence[str] | None = None) -> Config:
         "--inject-bad-rows",
         action="store_true",
         help="append the documented contract-breaking rows",
+    )
+    parser.add_argument(
+        "--churn-model",
+        choices=CHURN_MODELS,
+        default="signals",
+        help="signals: accounts go bad (usage, tickets, surveys, payments) in the months before "
+        "they cancel; random: churn independent of everything the health score reads",
     )
     parser.add_argument(
         "--chunk-size", type=int, default=10_000, help="customers per chunk (output depends on it)"

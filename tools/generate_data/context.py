@@ -27,9 +27,18 @@ accepted_codes("subscriptions", "billing_interval", INTERVALS)
 INTERVAL_MONTHS = np.array([1, 3, 12])
 INTERVAL_PRICE_FACTOR = (1.0, 3 * 0.95, 12 * 0.85)
 INTERVAL_LABEL = ("monthly", "quarterly", "annual")
-CURRENCIES = ("USD", "EUR", "GBP")
-MONTHLY_SEAT_PRICE = {"USD": (19, 49, 99), "EUR": (18, 45, 92), "GBP": (15, 39, 79)}
-FX_START = {"EUR": 1.07, "GBP": 1.24}
+CURRENCIES = ("USD", "EUR", "GBP", "TRY")
+MONTHLY_SEAT_PRICE = {
+    "USD": (19, 49, 99),
+    "EUR": (18, 45, 92),
+    "GBP": (15, 39, 79),
+    "TRY": (349, 899, 1799),
+}
+# USD per unit on --start, and the mean monthly drift of the log rate: EUR and GBP wander
+# around their level, TRY loses about 2.5 % a month against the dollar (docs/sample-data.md).
+FX_START = {"EUR": 1.07, "GBP": 1.24, "TRY": 0.0535}
+FX_MONTHLY_DRIFT = {"EUR": 0.0, "GBP": 0.0, "TRY": -0.025}
+CHURN_MODELS = ("signals", "random")
 
 
 TEAMS = ("frontline", "technical", "billing", "enterprise")
@@ -47,6 +56,7 @@ CHUNK_STREAMS = {
     "surveys": 105,
     "usage": 106,
     "engagement": 107,
+    "risk": 108,
 }
 
 
@@ -62,6 +72,7 @@ class Config:
     chunk_size: int = 10_000
     append_day: bool = False
     late_days: int = 2
+    churn_model: str = "signals"
 
 
 @dataclass
@@ -115,7 +126,7 @@ def build_context(cfg: Config) -> Context:
 
 
 def price_matrix() -> np.ndarray:
-    prices = np.zeros((3, 3, 3), dtype=np.int64)
+    prices = np.zeros((3, 3, len(CURRENCIES)), dtype=np.int64)
     for c, cur in enumerate(CURRENCIES):
         for t in range(3):
             for i in range(3):
@@ -148,11 +159,11 @@ def agent_roster(cfg: Config, start_day: int, end_day: int) -> tuple[np.ndarray,
 
 
 def plan_code(tier: np.ndarray, ivl: np.ndarray, cur: np.ndarray) -> np.ndarray:
-    return tier * 9 + ivl * 3 + cur
+    return (tier * len(INTERVALS) + ivl) * len(CURRENCIES) + cur
 
 
 def plan_ids() -> list[str]:
-    """Plan ids in plan-code order (tier * 9 + interval * 3 + currency)."""
+    """Plan ids in plan-code order (tier, then interval, then currency)."""
     return [f"{t}-{i}-{c}".lower() for t in TIERS for i in INTERVALS for c in CURRENCIES]
 
 

@@ -19,6 +19,7 @@ from tools.generate_data.billing import (
 from tools.generate_data.columns import rng_for
 from tools.generate_data.context import CHUNK_STREAMS, Config, Context, build_context
 from tools.generate_data.product import engagement_table, gen_engagement, gen_usage, usage_table
+from tools.generate_data.risk import draw_episodes
 from tools.generate_data.subscriptions import (
     active_spells,
     simulate_subscriptions,
@@ -46,12 +47,13 @@ def generate_chunk(ctx: Context, chunk: int, lo: int, hi: int) -> Iterator[tuple
     ctx.chunk_customer_ids = ctx.cust_id(c["gid"])
     subs = simulate_subscriptions(ctx, c, chunk)
     sp = active_spells(ctx, subs.versions)
-    tickets = gen_tickets(ctx, c, sp, chunk)
+    risk = draw_episodes(ctx, subs, sp, chunk)
+    tickets = gen_tickets(ctx, c, sp, risk, chunk)
     interactions = gen_interactions(ctx, tickets, chunk)
-    invoices = gen_invoices(ctx, c, subs, tickets, chunk)
+    invoices = gen_invoices(ctx, c, subs, tickets, risk, chunk)
     survey_rng = rng_for(ctx.cfg.seed, CHUNK_STREAMS["surveys"], chunk)
     invitations = gen_invitations(ctx, survey_rng, c, sp, subs, tickets)
-    responses = gen_responses(ctx, survey_rng, c, sp, invitations)
+    responses = gen_responses(ctx, survey_rng, c, sp, invitations, risk)
     yield "customers", customers_table(ctx, c)
     yield "subscriptions", subscriptions_table(ctx, c, subs.versions)
     yield "invoices", invoices_table(ctx, c, invoices)
@@ -59,8 +61,8 @@ def generate_chunk(ctx: Context, chunk: int, lo: int, hi: int) -> Iterator[tuple
     yield "ticket_interactions", interactions_table(ctx, interactions)
     yield "survey_invitations", invitations_table(ctx, c, invitations)
     yield "survey_responses", responses_table(ctx, c, responses)
-    yield "engagement_events", engagement_table(ctx, c, gen_engagement(ctx, c, sp, chunk))
-    for usage in gen_usage(ctx, c, sp, chunk):
+    yield "engagement_events", engagement_table(ctx, c, gen_engagement(ctx, c, sp, risk, chunk))
+    for usage in gen_usage(ctx, c, sp, risk, chunk):
         yield "product_usage", usage_table(ctx, usage)
 
 

@@ -26,6 +26,7 @@ from tools.generate_data.columns import (
 )
 from tools.generate_data.context import CHUNK_STREAMS, ID_WIDTH, Context
 from tools.generate_data.contract import accepted_codes, make_table
+from tools.generate_data.risk import Episodes
 
 EVENT_TYPES = accepted_codes(
     "engagement_events",
@@ -44,11 +45,14 @@ EVENT_TYPES = accepted_codes(
 USAGE_BATCH_ROWS = 1_000_000
 
 
-def gen_usage(ctx: Context, c: Cols, sp: Cols, chunk: int) -> Iterator[Cols]:
+def gen_usage(ctx: Context, c: Cols, sp: Cols, risk: Episodes, chunk: int) -> Iterator[Cols]:
     """Daily activity of live customers, in batches of about USAGE_BATCH_ROWS candidate days.
 
     Days without any activity have no row, so weekends (and small accounts) have fewer rows.
+    With the signals churn model usage fades in the 75 days before a cancellation and falls
+    during an at-risk episode.
     """
+    signals = ctx.cfg.churn_model == "signals"
     rng = rng_for(ctx.cfg.seed, CHUNK_STREAMS["usage"], chunk)
     length = sp["stop"] - sp["start"]
     ends = np.cumsum(length)
@@ -72,14 +76,17 @@ def gen_usage(ctx: Context, c: Cols, sp: Cols, chunk: int) -> Iterator[Cols]:
         weekend = np.where(weekday(day) >= 5, weekend_factor[cust], 1.0)
         ramp = np.clip(0.35 + 0.65 * (day - c["signup_day"][cust]) / 45, 0.35, 1.0)
         churn_day = part["churn_day"][iv]
-        decline = np.where(churn_day >= 0, np.clip((churn_day - day) / 75, 0.3, 1.0), 1.0)
+        decline = np.where(
+            signals & (churn_day >= 0), np.clip((churn_day - day) / 75, 0.3, 1.0), 1.0
+        )
+        at_risk = risk.level(cust, day)
         noise = rng.uniform(0.8, 1.1, len(iv))
-        p = np.clip(adoption[cust] * weekend * ramp * decline * noise, 0, 0.98)
-        users = draw_users(rng, part["seats"][iv], p)
+        p = adoption[cust] * weekend * ramp * decline * (1 - 0.85 * at_risk) * noise
+        users = draw_users(rng, part["seats"][iv], np.clip(p, 0, 0.98))
         keep = users > 0
-        users, cust, day = users[keep], cust[keep], day[keep]
+        users, cust, day, at_risk = users[keep], cust[keep], day[keep], at_risk[keep]
         sessions = users + rng.poisson(users * session_rate[cust])
-        key_events = rng.poisson(users * key_rate[cust])
+        key_events = rng.poisson(users * key_rate[cust] * (1 - 0.7 * at_risk))
         yield {"cust": cust, "day": day, "users": users, "sessions": sessions, "key": key_events}
 
 
@@ -118,7 +125,9 @@ def usage_table(ctx: Context, u: Cols) -> pa.Table:
     )
 
 
-def gen_engagement(ctx: Context, c: Cols, sp: Cols, chunk: int) -> Cols:
+def gen_engagement(ctx: Context, c: Cols, sp: Cols, risk: Episodes, chunk: int) -> Cols:
+    """E-mails (opened less during an at-risk episode), trainings and webinars (skipped during
+    one), social mentions and referrals."""
     rng = rng_for(ctx.cfg.seed, CHUNK_STREAMS["engagement"], chunk)
     h = c["happy"][sp["cust"]]
     seg_mult = np.array([1.0, 1.5, 2.5])[c["seg"][sp["cust"]]]
@@ -126,7 +135,8 @@ def gen_engagement(ctx: Context, c: Cols, sp: Cols, chunk: int) -> Cols:
     iv, day = scatter_days(rng, sp["start"], sp["stop"], np.full(len(h), 1 / 14))
     sent_ts = day * DAY + business_seconds(rng, len(iv), 10.0, 1.0)
     rows.add(cust=sp["cust"][iv], type=0, ts=sent_ts)
-    opened = rng.random(len(iv)) < sigmoid(-0.7 + 0.8 * h[iv])
+    quiet = risk.level(sp["cust"][iv], day)
+    opened = rng.random(len(iv)) < sigmoid(-0.7 + 0.8 * h[iv] - 3.0 * quiet)
     open_ts = sent_ts + lognormal_around(rng, 5 * HOUR, 1.0, len(iv)).astype(np.int64)
     rows.add(cust=sp["cust"][iv][opened], type=1, ts=open_ts[opened])
     for code, per_day in (
@@ -135,6 +145,9 @@ def gen_engagement(ctx: Context, c: Cols, sp: Cols, chunk: int) -> Cols:
         (5, (1 + 0.6 * np.abs(h)) / 500),
     ):
         iv, day = scatter_days(rng, sp["start"], sp["stop"], per_day)
+        if code in (2, 3):
+            attended = rng.random(len(iv)) >= risk.level(sp["cust"][iv], day)
+            iv, day = iv[attended], day[attended]
         rows.add(cust=sp["cust"][iv], type=code, ts=day * DAY + business_seconds(rng, len(iv)))
     add_referrals(ctx, rng, rows, c)
     ev = rows.build()

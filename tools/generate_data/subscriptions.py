@@ -44,8 +44,12 @@ CANCEL_REASONS = (
     "business_closed",
     "budget_cuts",
     "trial_expired",
+    "payment_failed",
 )
 REASON_TRIAL = CANCEL_REASONS.index("trial_expired")
+REASON_PAYMENT = CANCEL_REASONS.index("payment_failed")
+P_NO_REASON = 0.06  # cancellations whose reason nobody recorded
+LEAVES_HORIZON_DAYS = 160  # how far after --end future cancellations are drawn
 REASON_P_UNHAPPY = (0.20, 0.15, 0.25, 0.25, 0.10, 0.03, 0.02)
 REASON_P_HAPPY = (0.20, 0.15, 0.03, 0.07, 0.15, 0.20, 0.20)
 
@@ -57,7 +61,20 @@ SWITCH_TO_ANNUAL = 0.015
 
 
 RENEW, UPGRADE, CANCEL, DOWNGRADE, SWITCH = range(5)
-VERSION_COLS = ("sub", "cust", "vf", "vt", "tier", "ivl", "seats", "amount", "trial", "reason")
+VERSION_COLS = (
+    "sub",
+    "cust",
+    "vf",
+    "vt",
+    "tier",
+    "ivl",
+    "seats",
+    "amount",
+    "trial",
+    "reason",
+    "cancel",
+    "leaves",
+)
 
 
 class SubscriptionSim:
@@ -78,8 +95,12 @@ class SubscriptionSim:
         self.periods = Rows("sub", "cust", "day", "amount", "renewal", "first")
         self.credits = Rows("sub", "cust", "day", "amount")
         h, seg = cust["happy"], cust["seg"]
-        no_value = np.where(cust["value_ts"] < 0, 1.6, 1.0)
-        self.h_cancel = CHURN_MONTHLY[seg] * np.exp(-0.8 * h) * no_value
+        if ctx.cfg.churn_model == "random":
+            # churn independent of everything the health score reads
+            self.h_cancel = CHURN_MONTHLY[seg] * 1.3
+        else:
+            no_value = np.where(cust["value_ts"] < 0, 1.6, 1.0)
+            self.h_cancel = CHURN_MONTHLY[seg] * np.exp(-0.8 * h) * no_value
         self.h_up = UPGRADE_MONTHLY[seg] * np.exp(0.35 * h)
         self.h_down = DOWNGRADE_MONTHLY * np.exp(-0.35 * h)
         self.tier, self.ivl, self.seats, self.disc = initial_plan(rng, seg, h)
@@ -88,6 +109,9 @@ class SubscriptionSim:
         self.vf = np.zeros(n, dtype=np.int64)
         self.ps = np.zeros(n, dtype=np.int64)
         self.first = np.ones(n, dtype=bool)
+        # the day a subscription would be cancelled after --end (not in the data; at-risk
+        # episodes of accounts about to leave start before it)
+        self.leaves = np.full(n, NULL, dtype=np.int64)
 
     def new_subs(self, count: int) -> np.ndarray:
         ids = np.arange(self.n_subs, self.n_subs + count, dtype=np.int64)
@@ -134,6 +158,8 @@ class SubscriptionSim:
             amount=np.zeros(len(t), dtype=np.int64),
             trial=np.ones(len(t), dtype=np.int64),
             reason=np.where(lapsed, REASON_TRIAL, NULL),
+            cancel=lapsed.astype(np.int64),
+            leaves=np.full(len(t), NULL),
         )
         r = np.flatnonzero(returns)
         self.sub[r] = self.new_subs(len(r))
@@ -190,10 +216,15 @@ class SubscriptionSim:
         span = pe - self.ps[a]
         cut = self.ps[a] + 1 + np.floor(rng.random(len(a)) * (span - 1)).astype(np.int64)
         event[(event == UPGRADE) & (cut > end)] = RENEW
-        event[(event >= CANCEL) & (pe > end)] = RENEW
+        after_end = pe > end
+        leaving = (event == CANCEL) & after_end
+        self.leaves[a[leaving]] = pe[leaving]
+        event[(event >= CANCEL) & after_end] = RENEW
         return event, cut
 
-    def close(self, idx: np.ndarray, vt: np.ndarray, reason: np.ndarray | int) -> None:
+    def close(
+        self, idx: np.ndarray, vt: np.ndarray, reason: np.ndarray | int, cancel: bool = False
+    ) -> None:
         self.versions.add(
             sub=self.sub[idx],
             cust=idx,
@@ -205,6 +236,8 @@ class SubscriptionSim:
             amount=self.amount(idx),
             trial=np.zeros(len(idx), dtype=np.int64),
             reason=np.broadcast_to(reason, idx.shape),
+            cancel=np.full(len(idx), int(cancel)),
+            leaves=np.where(np.asarray(vt) < 0, self.leaves[idx], NULL),
         )
 
     def prorate(self, idx: np.ndarray, day: np.ndarray, pe: np.ndarray, amt: np.ndarray) -> None:
@@ -236,7 +269,8 @@ class SubscriptionSim:
         now = rng.random(len(idx)) < 0.12
         day = np.where(now, cut, pe)
         probs = np.where((h < 0)[:, None], REASON_P_UNHAPPY, REASON_P_HAPPY)
-        self.close(idx, day, pick_rows(rng, probs))
+        reason = np.where(rng.random(len(idx)) < P_NO_REASON, NULL, pick_rows(rng, probs))
+        self.close(idx, day, reason, cancel=True)
         self.prorate(idx[now], day[now], pe[now], amt[now])
         self.alive[idx] = False
         back = idx[rng.random(len(idx)) < 0.35 * sigmoid(h)]
@@ -273,8 +307,25 @@ class SubscriptionSim:
 
     def finish(self) -> None:
         """Versions still in force at --end get an empty valid_to."""
+        if self.ctx.cfg.churn_model == "signals":
+            self.draw_departures()
         idx = np.flatnonzero(self.alive & (self.vf <= self.ctx.end_day))
         self.close(idx, np.full(len(idx), NULL), NULL)
+
+    def draw_departures(self) -> None:
+        """Cancellations in the LEAVES_HORIZON_DAYS after --end, renewal by renewal, so that
+        accounts about to leave are already at risk in the data's last months."""
+        horizon = self.ctx.end_day + LEAVES_HORIZON_DAYS
+        ps = self.ps.copy()
+        while True:
+            a = np.flatnonzero(self.alive & (self.leaves < 0) & (ps <= horizon))
+            if a.size == 0:
+                return
+            m = INTERVAL_MONTHS[self.ivl[a]]
+            pe = add_months(ps[a], m)
+            leaving = self.rng.random(len(a)) < 1 - (1 - self.h_cancel[a]) ** m
+            self.leaves[a[leaving]] = pe[leaving]
+            ps[a] = pe
 
 
 def initial_plan(
@@ -345,7 +396,7 @@ def subscriptions_table(ctx: Context, c: Cols, v: Cols) -> pa.Table:
 def active_spells(ctx: Context, v: Cols) -> Cols:
     """Every version as an interval [start, stop) clipped to --end, with churn information."""
     stop = np.where(v["vt"] < 0, ctx.end_day + 1, v["vt"])
-    cancelled = (v["reason"] >= 0) & (v["trial"] == 0)
+    cancelled = (v["cancel"] == 1) & (v["trial"] == 0)
     subs, which = np.unique(v["sub"], return_inverse=True)
     churn_day = np.full(len(subs), NULL, dtype=np.int64)
     churn_day[which[cancelled]] = v["vt"][cancelled]

@@ -20,6 +20,7 @@ from tools.generate_data.columns import (
     rng_for,
     scatter_days,
     take,
+    uniform_int,
 )
 from tools.generate_data.context import (
     CHUNK_STREAMS,
@@ -30,6 +31,7 @@ from tools.generate_data.context import (
     Context,
 )
 from tools.generate_data.contract import accepted_codes, make_table
+from tools.generate_data.risk import Episodes
 
 FIRST_NAMES = (
     "Ana",
@@ -120,7 +122,7 @@ def agents_table(ctx: Context) -> pa.Table:
     )
 
 
-def gen_tickets(ctx: Context, c: Cols, sp: Cols, chunk: int) -> Cols:
+def gen_tickets(ctx: Context, c: Cols, sp: Cols, risk: Episodes, chunk: int) -> Cols:
     rng = rng_for(ctx.cfg.seed, CHUNK_STREAMS["tickets"], chunk)
     cust = sp["cust"]
     rate = TICKET_RATE_MONTHLY[c["seg"][cust]] / 30 * np.exp(-0.45 * c["happy"][cust])
@@ -134,21 +136,45 @@ def gen_tickets(ctx: Context, c: Cols, sp: Cols, chunk: int) -> Cols:
     day = snap_to_outages(ctx, rng, category, day, sp["start"][iv], sp["stop"][iv])
     sev_p = SEVERITY_P_BY_CATEGORY[category] + np.where(unhappy, [-0.05, -0.05, 0.05, 0.05], 0)
     severity = 1 + pick_rows(rng, np.clip(sev_p, 0, None))
-    channel = pick(rng, TICKET_CHANNEL_P, n)
-    created = day * DAY + business_seconds(rng, n, 13.0, 4.0)
+    severe = episode_tickets(ctx, rng, risk)
+    m = len(severe["cust"])
     t: Cols = {
-        "cust": tc,
-        "category": category,
-        "severity": severity,
-        "channel": channel,
-        "created_ts": created,
+        "cust": np.concatenate([tc, severe["cust"]]),
+        "category": np.concatenate([category, severe["category"]]),
+        "severity": np.concatenate([severity, severe["severity"]]),
+        "channel": pick(rng, TICKET_CHANNEL_P, n + m),
+        "created_ts": np.concatenate([day, severe["day"]]) * DAY
+        + business_seconds(rng, n + m, 13.0, 4.0),
+        "stuck_ts": np.concatenate([np.full(n, NULL), severe["stuck_day"] * DAY]),
     }
+    n += m
+    h = np.concatenate([h, np.full(m, -2.0)])
     t.update(ticket_lifecycle(ctx, rng, t, h))
-    t.update(ticket_assignees(ctx, rng, t, c["seg"][tc]))
+    # an episode's tickets come back: the fix did not hold
+    t["reopened"][n - m :] = pick(rng, (0.3, 0.45, 0.25), m)
+    del t["stuck_ts"]
+    t.update(ticket_assignees(ctx, rng, t, c["seg"][t["cust"]]))
     order = np.lexsort((t["cust"], t["created_ts"]))
     t = take(t, order)
     t["id"] = ctx.next_ids("ticket", n)
     return t
+
+
+def episode_tickets(ctx: Context, rng: np.random.Generator, risk: Episodes) -> Cols:
+    """Severe bugs, outages and complaints early in an at-risk episode, left unresolved until
+    after it ends (so open at the month ends the health score looks at)."""
+    k = len(risk.cust)
+    count = np.where(rng.random(k) < 0.85, 1 + rng.poisson(1.0, k), 0)
+    ep = np.repeat(np.arange(k), count)
+    last = np.minimum(risk.stop[ep], ctx.end_day + 1)
+    span = np.minimum(last - risk.start[ep], 60)
+    return {
+        "cust": risk.cust[ep],
+        "day": risk.start[ep] + np.floor(rng.random(len(ep)) * span).astype(np.int64),
+        "category": rng.choice([1, 3, 4], len(ep)),
+        "severity": 3 + (rng.random(len(ep)) < 0.4),
+        "stuck_day": risk.stop[ep] + uniform_int(rng, 3, 40, len(ep)),
+    }
 
 
 def snap_to_outages(
@@ -176,7 +202,7 @@ def ticket_lifecycle(ctx: Context, rng: np.random.Generator, t: Cols, h: np.ndar
     reopened = pick_rows(rng, np.where((h < -0.5)[:, None], [0.8, 0.14, 0.06], [0.9, 0.08, 0.02]))
     res_h = lognormal_around(rng, RESOLVE_HOURS_BY_CATEGORY[cat], 1.0, n) * np.exp(-0.2 * h)
     res_h += reopened * lognormal_around(rng, 48.0, 0.8, n)
-    resolved = created + fr_delay + (res_h * HOUR).astype(np.int64)
+    resolved = np.maximum(created + fr_delay + (res_h * HOUR).astype(np.int64), t["stuck_ts"])
     stale = rng.random(n) < 0.015
     resolved = np.where(stale | (resolved > ctx.end_ts), NULL, resolved)
     first = created + fr_delay

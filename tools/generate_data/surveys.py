@@ -23,6 +23,7 @@ from tools.generate_data.columns import (
 )
 from tools.generate_data.context import ID_WIDTH, Context
 from tools.generate_data.contract import accepted_codes, make_table
+from tools.generate_data.risk import Episodes
 from tools.generate_data.subscriptions import SubscriptionResult
 from tools.generate_data.support import TICKET_CHANNELS
 
@@ -169,7 +170,11 @@ def survey_scores(
     return np.select([stype == 0, stype == 1], [nps, csat], ces).astype(np.int64)
 
 
-def gen_responses(ctx: Context, rng: np.random.Generator, c: Cols, sp: Cols, inv: Cols) -> Cols:
+def gen_responses(
+    ctx: Context, rng: np.random.Generator, c: Cols, sp: Cols, inv: Cols, risk: Episodes
+) -> Cols:
+    """Answers to invitations, in-app answers without one, and, during most at-risk episodes, an
+    in-app NPS; every answer given during an episode scores lower."""
     h = c["happy"][inv["cust"]]
     rate = np.clip(RESPONSE_RATE[inv["channel"]] * (1 + 0.2 * h), 0.02, 0.95)
     answered = np.flatnonzero(rng.random(len(h)) < rate)
@@ -197,8 +202,22 @@ def gen_responses(ctx: Context, rng: np.random.Generator, c: Cols, sp: Cols, inv
         ticket=NULL,
         bonus=0.0,
     )
+    ep = np.flatnonzero((rng.random(len(risk.cust)) < 0.8) & (risk.stop - risk.start > 14))
+    day = risk.start[ep] + uniform_int(rng, 14, 50, len(ep))
+    ep, day = ep[day < risk.stop[ep]], day[day < risk.stop[ep]]
+    rows.add(
+        invitation=NULL,
+        cust=risk.cust[ep],
+        type=0,
+        ts=day * DAY + business_seconds(rng, len(ep)),
+        touch=4,
+        ticket=NULL,
+        bonus=0.0,
+    )
     r = rows.build()
+    r = take(r, np.flatnonzero(r["ts"] <= ctx.end_ts))
     r = take(r, np.lexsort((r["cust"], r["ts"])))
+    r["bonus"] = r["bonus"] - 2.5 * risk.level(r["cust"], r["ts"] // DAY)
     r["score"] = survey_scores(rng, r["type"], c["happy"][r["cust"]], r["bonus"])
     r["comment"] = survey_comments(rng, r["type"], r["score"])
     r["id"] = ctx.next_ids("response", len(r["cust"]))

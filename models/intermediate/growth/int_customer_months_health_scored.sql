@@ -3,31 +3,14 @@
     scoring is written out for customer-success managers in docs/metrics.md, Account health), the
     health score (weighted mean of the components, weights = dbt vars health_weight_<component>),
     the traffic light band (vars health_band_green_min, health_band_yellow_min), the main risk
-    factor (the lowest-scoring component; ties go to the first in the order of `components` below)
+    factor (the lowest-scoring component; ties go to the first in the order of cs_health_components())
     and the band of the previous month. A component without data scores its neutral value, never
     null. Components and the health score are rounded to 2 decimals; the health score is the
     weighted mean of the rounded components and the band is read from the rounded health score. -#}
-{%- set components = [
-    {'name': 'usage', 'weight': var('health_weight_usage')},
-    {'name': 'spend_trend', 'weight': var('health_weight_spend_trend')},
-    {'name': 'support', 'weight': var('health_weight_support')},
-    {'name': 'sentiment', 'weight': var('health_weight_sentiment')},
-    {'name': 'payment', 'weight': var('health_weight_payment')},
-    {'name': 'engagement', 'weight': var('health_weight_engagement')},
-] -%}
+{%- set components = cs_health_components() -%}
+{%- set total_weight = components | sum(attribute='weight') -%}
 {%- set green_min = var('health_band_green_min') -%}
 {%- set yellow_min = var('health_band_yellow_min') -%}
-{%- set ns = namespace(total_weight=0) -%}
-{%- for component in components -%}
-    {%- if component.weight is not number or component.weight < 0 -%}
-        {{ exceptions.raise_compiler_error(
-            'var health_weight_' ~ component.name ~ ' must be a number >= 0, got: ' ~ component.weight) }}
-    {%- endif -%}
-    {%- set ns.total_weight = ns.total_weight + component.weight -%}
-{%- endfor -%}
-{%- if ns.total_weight <= 0 -%}
-    {{ exceptions.raise_compiler_error('the health_weight_* vars must not all be 0') }}
-{%- endif -%}
 {%- if green_min is not number or yellow_min is not number or not (0 <= yellow_min <= green_min <= 100) -%}
     {{ exceptions.raise_compiler_error(
         'health band thresholds need 0 <= health_band_yellow_min <= health_band_green_min <= 100, got: '
@@ -136,7 +119,7 @@ scored as (
                 {%- for component in weighted %}
                 {{ component.weight }} * {{ component.name }}_score{% if not loop.last %} +{% endif %}
                 {%- endfor %}
-            ) / {{ ns.total_weight }}
+            ) / {{ total_weight }}
         {% endcall %} as health_score,
         case
             {%- for component in weighted %}

@@ -2,7 +2,10 @@
 {#- The MRR movement of each customer in each month (docs/metrics.md, Revenue): prev = MRR in m-1 (0
     before the first spine month), cur = MRR in m. Active months come from int_customer_months_mrr;
     a churn row is the month after an active month that is followed by an inactive one, written
-    only when that month is in the spine. new vs reactivation: active in some month before m. -#}
+    only when that month is in the spine. new vs reactivation: active in some month before m.
+    Constant currency: when prev > 0 and cur > 0, expansion / contraction / retained compare
+    cur_at_prev_rates (int_customer_months_mrr.mrr_at_prev_rates) with prev, and the rate move
+    fx_impact_mrr = cur - cur_at_prev_rates is kept apart; it is 0 on every other row. -#}
 {{ cs_incremental_recompute_config(['customer_id', 'month'], 'month') }}
 with
 
@@ -15,6 +18,7 @@ active_months as (
         segment,
         month,
         mrr,
+        mrr_at_prev_rates,
         lag(month) over (partition by customer_id order by month) as previous_active_month,
         lag(mrr) over (partition by customer_id order by month) as previous_active_mrr,
         lead(month) over (partition by customer_id order by month) as next_active_month,
@@ -33,6 +37,7 @@ active_rows as (
             else 0
         end as starting_mrr,
         active_months.mrr as ending_mrr,
+        active_months.mrr_at_prev_rates as ending_mrr_at_prev_rates,
         active_months.month > active_months.first_active_month as was_active_before
     from active_months
     inner join months on active_months.month = months.month
@@ -45,6 +50,7 @@ churn_rows as (
         active_months.segment,
         active_months.mrr as starting_mrr,
         0 as ending_mrr,
+        0 as ending_mrr_at_prev_rates,
         true as was_active_before
     from active_months
     inner join months on active_months.month = months.previous_month
@@ -64,6 +70,7 @@ typed as (
         segment,
         cast(starting_mrr as decimal(18, 2)) as starting_mrr,
         cast(ending_mrr as decimal(18, 2)) as ending_mrr,
+        cast(ending_mrr_at_prev_rates as decimal(18, 2)) as ending_mrr_at_prev_rates,
         was_active_before
     from customer_month_rows
 ),
@@ -75,12 +82,13 @@ classified as (
         segment,
         starting_mrr,
         ending_mrr,
+        ending_mrr_at_prev_rates,
         case
             when starting_mrr = 0 and not was_active_before then 'new'
             when starting_mrr = 0 then 'reactivation'
             when ending_mrr = 0 then 'churn'
-            when ending_mrr > starting_mrr then 'expansion'
-            when ending_mrr < starting_mrr then 'contraction'
+            when ending_mrr_at_prev_rates > starting_mrr then 'expansion'
+            when ending_mrr_at_prev_rates < starting_mrr then 'contraction'
             else 'retained'
         end as movement
     from typed
@@ -96,11 +104,22 @@ final as (
         cast(case when movement = 'new' then ending_mrr else 0 end as decimal(18, 2)) as new_mrr,
         cast(case when movement = 'reactivation' then ending_mrr else 0 end as decimal(18, 2))
             as reactivation_mrr,
-        cast(case when movement = 'expansion' then ending_mrr - starting_mrr else 0 end as decimal(18, 2))
-            as expansion_mrr,
-        cast(case when movement = 'contraction' then starting_mrr - ending_mrr else 0 end as decimal(18, 2))
-            as contraction_mrr,
+        cast(
+            case when movement = 'expansion' then ending_mrr_at_prev_rates - starting_mrr else 0 end
+            as decimal(18, 2)
+        ) as expansion_mrr,
+        cast(
+            case when movement = 'contraction' then starting_mrr - ending_mrr_at_prev_rates else 0 end
+            as decimal(18, 2)
+        ) as contraction_mrr,
         cast(case when movement = 'churn' then starting_mrr else 0 end as decimal(18, 2)) as churned_mrr,
+        cast(
+            case
+                when movement in ('expansion', 'contraction', 'retained') then ending_mrr - ending_mrr_at_prev_rates
+                else 0
+            end
+            as decimal(18, 2)
+        ) as fx_impact_mrr,
         movement
     from classified
     {% if is_incremental() %}where month >= {{ cs_recompute_from_month() }}{% endif %}

@@ -1,12 +1,24 @@
 {# grain: one row per active customer (MRR > 0) per month #}
 {#- The account health scorecard (source documents 000, 003): six 0-100 component scores, the health score
     (their weighted mean), the traffic-light band, the main risk factor and last month's band,
-    with the signals a customer-success manager needs to see why. Scoring is documented in
-    docs/metrics.md (Account health) and computed in int_customer_months_health_scored. -#}
+    with the signals a customer-success manager needs to see why, and the score's trend over three
+    months. Scoring is documented in docs/metrics.md (Account health) and computed in
+    int_customer_months_health_scored. -#}
 {{ cs_incremental_recompute_config(['customer_id', 'month'], 'month') }}
 with
 
 scored as (select * from {{ ref('int_customer_months_health_scored') }}),
+
+-- a self-join on the whole scored table, so an incremental run still sees m-3
+with_score_3m_ago as (
+    select
+        scored.*,
+        scored_3m_ago.health_score as health_score_3m_ago
+    from scored
+    left join scored as scored_3m_ago
+        on scored.customer_id = scored_3m_ago.customer_id
+            and scored_3m_ago.month = cast({{ dbt.dateadd('month', -3, 'scored.month') }} as date)
+),
 
 final as (
     select
@@ -24,6 +36,8 @@ final as (
         cast(health_band as string) as health_band,
         cast(main_risk_factor as string) as main_risk_factor,
         cast(previous_health_band as string) as previous_health_band,
+        cast(health_score_3m_ago as double) as health_score_3m_ago,
+        cast({{ cs_round_double('health_score - health_score_3m_ago', 2) }} as double) as health_score_change_3m,
         cast(seats as bigint) as seats,
         cast(avg_daily_active_users as double) as avg_daily_active_users,
         cast(seat_utilization as double) as seat_utilization,
@@ -37,7 +51,7 @@ final as (
         cast(email_open_rate as double) as email_open_rate,
         cast(recent_trainings as bigint) as recent_trainings,
         cast(referrals_made + referred_signups as bigint) as recent_referrals
-    from scored
+    from with_score_3m_ago
     {% if is_incremental() %}where month >= {{ cs_recompute_from_month() }}{% endif %}
 )
 

@@ -18,6 +18,7 @@ final as (
         expansion_mrr,
         contraction_mrr,
         churned_mrr,
+        fx_impact_mrr,
         movement
     from movements
     {% if is_incremental() %}where month >= {{ cs_recompute_from_month() }}{% endif %}

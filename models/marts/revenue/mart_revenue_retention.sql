@@ -1,8 +1,10 @@
 {# grain: one row per month per segment, including segment = 'all' (every spine month x segment) #}
-{#- Revenue retention (docs/metrics.md, Revenue): the summed MRR movements, ARR, gross and net revenue
-    churn, GRR and NRR of the month, the 12-month cohort NRR and GRR (GitLab's method: customers
-    active in m-12, their MRR in m against their MRR in m-12; null where m-12 precedes the spine),
-    and ARPA. Every rate is null when its denominator is 0. -#}
+{#- Revenue retention (docs/metrics.md, Revenue): the summed MRR movements at constant currency with
+    the FX impact apart, the involuntary churned MRR, the quick ratio (new + reactivation +
+    expansion) / (contraction + churned), ARR, gross and net revenue churn, GRR and NRR of the
+    month (at constant currency, as they read the movements), the 12-month cohort NRR and GRR
+    (GitLab's method: customers active in m-12, their MRR in m against their MRR in m-12; null
+    where m-12 precedes the spine), and ARPA. Every rate is null when its denominator is 0. -#}
 with
 
 aggregated as (select * from {{ ref('int_mrr_movements_aggregated') }}),
@@ -71,6 +73,12 @@ final as (
         aggregated.expansion_mrr,
         aggregated.contraction_mrr,
         aggregated.churned_mrr,
+        aggregated.fx_impact_mrr,
+        aggregated.churned_mrr_involuntary,
+        {{ cs_safe_divide(
+            'aggregated.new_mrr + aggregated.reactivation_mrr + aggregated.expansion_mrr',
+            'aggregated.contraction_mrr + aggregated.churned_mrr'
+        ) }} as quick_ratio,
         cast(aggregated.ending_mrr * 12 as decimal(18, 2)) as arr,
         {{ cs_safe_divide('aggregated.churned_mrr + aggregated.contraction_mrr', 'aggregated.starting_mrr') }}
             as gross_revenue_churn_rate,

@@ -27,6 +27,7 @@ movement_sums as (
         sum(expansion_mrr) as expansion_mrr,
         sum(contraction_mrr) as contraction_mrr,
         sum(churned_mrr) as churned_mrr,
+        sum(fx_impact_mrr) as fx_impact_mrr,
         sum(case when ending_mrr > 0 then 1 else 0 end) as customers_end
     from movements_by_segment
     group by month, report_segment
@@ -65,6 +66,7 @@ final as (
         or revenue_retention.expansion_mrr <> coalesce(movement_sums.expansion_mrr, 0)
         or revenue_retention.contraction_mrr <> coalesce(movement_sums.contraction_mrr, 0)
         or revenue_retention.churned_mrr <> coalesce(movement_sums.churned_mrr, 0)
+        or revenue_retention.fx_impact_mrr <> coalesce(movement_sums.fx_impact_mrr, 0)
         or revenue_retention.customers_end <> coalesce(movement_sums.customers_end, 0)
 )
 

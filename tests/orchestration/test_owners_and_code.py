@@ -17,7 +17,7 @@ from tests.dbt_runner import PROJECT_DIR, isolated_env
 from tests.orchestration.harness import environment
 
 GIT_URL = "https://github.com/example-org/customer_success"
-MART_GROUPS = {"revenue", "experience", "growth"}
+MART_GROUPS = {"revenue", "experience", "growth", "customers"}
 
 
 @pytest.fixture(scope="module")

@@ -10,12 +10,12 @@ export DBT_PROJECT_DIR := $(CURDIR)
 export DAGSTER_HOME ?= $(CURDIR)/warehouse/dagster_home
 
 .PHONY: run test setup setup-dev bouncer lock spark manifest lint lint-checks pytest pytest-run \
-	bench clean distclean docs docs-run semantic chromium
+	bench clean distclean docs docs-run semantic chromium duckdb1
 
-# Python environments come from the locks (uv.lock, envs/bouncer/uv.lock: exact versions with
+# Python environments come from the locks (uv.lock, envs/*/uv.lock: exact versions with
 # hashes) through uv, itself installed from PyPI with its hashes (envs/uv.txt) into .venv-uv by
-# PYTHON if given, else python3. PYTHON=<python executable> also chooses the interpreter of .venv
-# and .venv-bouncer; without it uv keeps an environment whose interpreter fits requires-python
+# PYTHON if given, else python3. PYTHON=<python executable> also chooses the interpreter of .venv,
+# .venv-bouncer and .venv-duckdb1; without it uv keeps an environment whose interpreter fits requires-python
 # and otherwise takes the first Python on the PATH that does. uv never downloads a Python. Every
 # target but the *-checks/-run ones first syncs the environment it needs, so one built for
 # another interpreter, or left half-installed by a failed install, is rebuilt or repaired there.
@@ -52,11 +52,17 @@ setup-dev: $(UV)
 bouncer: $(UV)
 	@UV_PROJECT_ENVIRONMENT=$(CURDIR)/.venv-bouncer $(UV_SYNC) --project envs/bouncer
 
+# DuckDB 1.x clients (Python duckdb 1.4, the duckdb CLI 1.5) for the test that opens the serving
+# file as BI tools do; .venv holds DuckDB 2.0.
+duckdb1: $(UV)
+	@UV_PROJECT_ENVIRONMENT=$(CURDIR)/.venv-duckdb1 $(UV_SYNC) --project envs/duckdb1
+
 # After editing a pin (pyproject.toml, envs/bouncer/pyproject.toml, UV_VERSION): re-resolve the
 # locks; versions not concerned by the edit stay as locked (`uv lock --upgrade` to move them).
 lock: $(UV)
 	$(UV) lock
 	$(UV) lock --project envs/bouncer
+	$(UV) lock --project envs/duckdb1
 	echo 'uv==$(UV_VERSION)' | $(UV) pip compile - --quiet --universal --generate-hashes \
 	  --no-annotate --custom-compile-command 'make lock' -o envs/uv.txt
 
@@ -99,7 +105,7 @@ chromium:
 lint: setup-dev bouncer manifest
 	@$(MAKE) --no-print-directory lint-checks
 
-pytest: setup-dev chromium manifest
+pytest: setup-dev duckdb1 chromium manifest
 	@$(MAKE) --no-print-directory pytest-run
 
 # The *-checks/-run targets assume set-up and manifest are done. sqlfluff's dbt templater compiles
@@ -118,9 +124,9 @@ pytest-run:
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
 # Linters and tests side by side (2 cores); each one's output is printed whole when it finishes.
-# The two venvs and chromium install side by side too.
+# The three venvs and chromium install side by side too.
 test:
-	@$(MAKE) --no-print-directory -j3 --output-sync=target setup-dev bouncer chromium
+	@$(MAKE) --no-print-directory -j3 --output-sync=target setup-dev bouncer duckdb1 chromium
 	@$(MAKE) --no-print-directory manifest
 	@$(MAKE) --no-print-directory -j2 --output-sync=target lint-checks pytest-run
 
@@ -138,6 +144,6 @@ spark: setup
 clean:
 	rm -rf target logs warehouse/*.duckdb warehouse/dagster_home
 
-# clean, and the three Python environments (the next target rebuilds them from the locks).
+# clean, and the four Python environments (the next target rebuilds them from the locks).
 distclean: clean
-	rm -rf $(VENV) .venv-bouncer $(UV_ENV)
+	rm -rf $(VENV) .venv-bouncer .venv-duckdb1 $(UV_ENV)

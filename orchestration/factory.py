@@ -18,7 +18,14 @@ from orchestration.report.assets import SERVING_OUTPUT_ASSETS
 from orchestration.runguard import bound_executable
 from orchestration.schedules import build_jobs, build_schedules
 from orchestration.settings import Settings
-from orchestration.translator import CustomerSuccessTranslator
+from orchestration.translator import (
+    PLATFORM_GROUP,
+    CustomerSuccessTranslator,
+    dbt_group_owners,
+    link_code_references,
+    owned_python_assets,
+    owned_raw_sources,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -40,13 +47,22 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     )
     groups = {spec.group_name for spec in dbt_build.specs if spec.group_name} | {PUBLISH_GROUP}
     jobs = build_jobs(groups)
+    owners = dbt_group_owners(manifest, PLATFORM_GROUP)
     return dg.Definitions(
-        assets=[
-            *raw_source_specs(project, manifest, translator),
-            dbt_build,
-            publish,
-            *SERVING_OUTPUT_ASSETS,
-        ],
+        assets=link_code_references(
+            [
+                *owned_raw_sources(
+                    raw_source_specs(project, manifest, translator),
+                    manifest,
+                    translator,
+                    owners,
+                    settings.project_dir,
+                ),
+                dbt_build,
+                *owned_python_assets([publish, *SERVING_OUTPUT_ASSETS], owners),
+            ],
+            settings,
+        ),
         asset_checks=[gx_checks],
         jobs=jobs,
         schedules=build_schedules(jobs, settings),

@@ -18,6 +18,7 @@ from pathlib import Path
 DEFAULT_PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 _DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_GIT_URL_PATTERN = re.compile(r"^https://[^\s/]*(github|gitlab)[^\s/]*/[^\s]+[^\s/]$")
 
 
 class SettingError(ValueError):
@@ -89,6 +90,8 @@ class Settings:
     retry_wait_seconds: float
     run_lock_wait_seconds: float
     quality: QualitySettings
+    code_references_git_url: str | None = None
+    code_references_git_branch: str = "main"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -131,4 +134,16 @@ class Settings:
                 freshness_window_days=int(_number("CS_FRESHNESS_WINDOW_DAYS", 90, 1, int)),
                 drift_max_change=_number("CS_DRIFT_MAX_CHANGE", 0.1, 0, float),
             ),
+            code_references_git_url=_git_url(_env("CS_CODE_REFERENCES_GIT_URL")),
+            code_references_git_branch=_env("CS_CODE_REFERENCES_GIT_BRANCH") or "main",
         )
+
+
+def _git_url(value: str | None) -> str | None:
+    """The repository web address code references link to: https, on GitHub or GitLab."""
+    if value is not None and not _GIT_URL_PATTERN.match(value):
+        raise SettingError(
+            "CS_CODE_REFERENCES_GIT_URL must be the https address of a GitHub or GitLab "
+            f"repository without a trailing slash, got {value!r}"
+        )
+    return value

@@ -19,6 +19,7 @@ SLOW_FIRST = (
     "tests/e2e/test_metrics_oracle.py",
     "tests/e2e/test_incremental.py",
     "tests/orchestration/test_pipeline.py",
+    "tests/docs/test_adding_a_model.py",
 )
 
 

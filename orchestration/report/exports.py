@@ -18,10 +18,30 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.project import quote_relation
+from orchestration.project import quote_identifier, quote_relation
 from orchestration.serving import file_lock, sql_text
 
 MARTS_SCHEMA = "marts"
+
+# What every Parquet reader (pandas, Polars, Arrow, Spark) loads without conversion: DECIMAL money
+# as DOUBLE (pandas reads Parquet decimals as Python objects), DATE as a TIMESTAMP at midnight
+# (pandas reads Parquet dates as Python objects). The serving file keeps the exact types.
+EXPORT_TYPES = {"DECIMAL": "double", "DATE": "timestamp"}
+
+
+def export_columns(connection: duckdb.DuckDBPyConnection, mart: str) -> str:
+    """The select list of one mart's export: every column, cast per EXPORT_TYPES."""
+    columns = connection.execute(
+        "select column_name, data_type from duckdb_columns() "
+        "where schema_name = ? and table_name = ? order by column_index",
+        [MARTS_SCHEMA, mart],
+    ).fetchall()
+    selected = []
+    for name, data_type in columns:
+        cast = EXPORT_TYPES.get(data_type.split("(")[0])
+        column = quote_identifier(name)
+        selected.append(f"cast({column} as {cast}) as {column}" if cast else column)
+    return ", ".join(selected)
 
 
 def write_parquet(serving_path: Path, directory: Path) -> dict[str, int]:
@@ -36,7 +56,10 @@ def write_parquet(serving_path: Path, directory: Path) -> dict[str, int]:
         for (mart,) in marts:
             relation = quote_relation(MARTS_SCHEMA, mart)
             target = sql_text(directory / f"{mart}.parquet")
-            connection.execute(f"copy (select * from {relation}) to {target} (format parquet)")
+            columns = export_columns(connection, mart)
+            connection.execute(
+                f"copy (select {columns} from {relation}) to {target} (format parquet)"
+            )
             (counts[mart],) = connection.execute(f"select count(*) from {relation}").fetchone()
     finally:
         connection.close()

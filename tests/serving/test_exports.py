@@ -6,9 +6,11 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import pandas
 import pytest
 
 from orchestration.report import exports as exports_module
@@ -138,3 +140,50 @@ def test_readers_never_find_the_exports_missing_during_a_swap(serving_workspace,
         watcher.join()
     assert looks[0] > 10 and misses == []
     assert first not in hidden(directory)
+
+
+NUMERIC = ("DECIMAL", "DOUBLE", "FLOAT", "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT")
+
+
+def test_pandas_reads_numbers_as_numbers_and_dates_as_datetimes(serving_workspace, exported):
+    directory, counts = exported
+    columns = serving_workspace.query(
+        "select table_name, column_name, data_type from duckdb_columns() "
+        "where schema_name = 'marts' order by table_name, column_index"
+    )
+    kinds: dict[str, set[str]] = {"numeric": set(), "date": set()}
+    for mart, column, data_type in columns:
+        frame = pandas.read_parquet(directory / f"{mart}.parquet", columns=[column])
+        dtype, base = frame[column].dtype, data_type.split("(")[0]
+        if base in NUMERIC:
+            assert pandas.api.types.is_numeric_dtype(dtype), (mart, column, data_type, dtype)
+            assert not pandas.api.types.is_bool_dtype(dtype), (mart, column, dtype)
+            kinds["numeric"].add(base)
+        elif base in ("DATE", "TIMESTAMP"):
+            assert pandas.api.types.is_datetime64_dtype(dtype), (mart, column, data_type, dtype)
+            kinds["date"].add(base)
+        elif base == "VARCHAR":
+            assert pandas.api.types.is_string_dtype(dtype), (mart, column, dtype)
+        else:
+            assert not pandas.api.types.is_object_dtype(dtype), (mart, column, data_type, dtype)
+    assert {"DECIMAL", "DOUBLE", "BIGINT"} <= kinds["numeric"] and "DATE" in kinds["date"]
+
+
+def test_exported_money_and_dates_equal_the_serving_values(serving_workspace, exported):
+    directory, _ = exported
+    frame = pandas.read_parquet(directory / "mart_revenue_retention.parquet")
+    served = serving_workspace.query(
+        "select month, segment, ending_mrr from marts.mart_revenue_retention"
+    )
+    assert len(served) == len(frame) > 0
+    exported_rows = {
+        (row.month.date(), row.segment): row.ending_mrr for row in frame.itertuples(index=False)
+    }
+    for month, segment, ending_mrr in served:
+        value = exported_rows[(month, segment)]
+        # float64 holds every cent exactly up to 2**53 / 100 (about 90 trillion): rounding to two
+        # decimals gives back the exact DECIMAL
+        if ending_mrr is None:
+            assert pandas.isna(value)
+        else:
+            assert Decimal(f"{value:.2f}") == ending_mrr

@@ -10,12 +10,14 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
+from orchestration.alerts import alert_on_run_failure
 from orchestration.assets import build_dbt_assets, raw_source_specs
 from orchestration.project import build_dbt_project, load_manifest, model_nodes
 from orchestration.publish import PUBLISH_GROUP, build_publish_asset
 from orchestration.quality.checks import build_gx_checks
 from orchestration.report.assets import SERVING_OUTPUT_ASSETS
-from orchestration.schedules import build_jobs, build_schedules
+from orchestration.schedules import MAIN_JOB, build_jobs, build_schedules
+from orchestration.sensors import build_raw_data_sensor
 from orchestration.settings import Settings
 from orchestration.translator import CustomerSuccessTranslator
 
@@ -49,6 +51,14 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
         asset_checks=[gx_checks],
         jobs=jobs,
         schedules=build_schedules(jobs, settings),
+        sensors=[
+            alert_on_run_failure,
+            build_raw_data_sensor(
+                next(job for job in jobs if job.name == MAIN_JOB),
+                [job.name for job in jobs],
+                settings,
+            ),
+        ],
         resources={
             "settings": settings,
             "dbt": DbtCliResource(project_dir=project, dbt_executable=dbt_executable()),

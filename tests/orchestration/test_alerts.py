@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Iterator
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -22,7 +21,7 @@ from orchestration.alerts import (
 from orchestration.publish import PUBLISH_ASSET_NAME
 from orchestration.schedules import MAIN_JOB
 from orchestration.sensors import build_raw_data_sensor
-from orchestration.settings import AlertSettings, Settings, SettingError, validate_http_url
+from orchestration.settings import AlertSettings, SettingError, Settings, validate_http_url
 
 
 class Webhook:
@@ -173,7 +172,10 @@ def test_a_failed_step_without_a_webhook_is_logged_only(settings):
     assert logged["kind"] == RUN_FAILED and logged["job"] == "build_marts"
     assert logged["failed_checks"] == []
     assert logged["failed_steps"] == [
-        {"step": "dbt_build", "message": "Failure: Database Error in model mart_nps: division by zero"}
+        {
+            "step": "dbt_build",
+            "message": "Failure: Database Error in model mart_nps: division by zero",
+        }
     ]
     assert logged["delivery"] == "logged only: CS_ALERT_WEBHOOK_URL is not set"
     assert logged["run_url"] == f"http://127.0.0.1:3000/runs/{run.run_id}"

@@ -13,6 +13,7 @@ SQL errors and bad raw data fail the same way every time and are never retried.
 
 import contextlib
 import json
+import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -111,7 +112,11 @@ def build_dbt_assets(
         context.log.info(
             f"dbt {' '.join(args)} | raw data {settings.raw_data_dir} -> {settings.warehouse_path}"
         )
-        invocation = dbt.cli(args, context=context)
+        # the published history (models/audit/published_figures.sql) reads both
+        with dbt_environment(
+            CS_BUILD_ID=context.run.run_id, CS_SERVING_PATH=str(settings.serving_path)
+        ):
+            invocation = dbt.cli(args, context=context)
         try:
             yield from invocation.stream().fetch_row_counts()
         except DagsterDbtCliRuntimeError as err:
@@ -138,6 +143,22 @@ def build_dbt_assets(
             close_dbt_adapter(invocation.adapter)
 
     return dbt_build
+
+
+@contextlib.contextmanager
+def dbt_environment(**variables: str) -> Iterator[None]:
+    """Set ``variables`` in the environment while dbt starts (dagster-dbt hands its process a
+    copy of os.environ), then restore it."""
+    saved = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def close_dbt_adapter(adapter: Any) -> None:

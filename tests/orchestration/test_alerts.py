@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import os
-import threading
 from dataclasses import replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import dagster as dg
@@ -15,48 +12,13 @@ import pytest
 from orchestration.alerts import (
     PUBLISH_BLOCKED,
     RUN_FAILED,
-    alert_on_run_failure,
     send_alert,
 )
 from orchestration.publish import PUBLISH_ASSET_NAME
 from orchestration.schedules import MAIN_JOB
 from orchestration.sensors import build_raw_data_sensor
 from orchestration.settings import AlertSettings, SettingError, Settings, validate_http_url
-
-
-class Webhook:
-    """An HTTP server on 127.0.0.1 that records the JSON bodies posted to it."""
-
-    def __init__(self, status: int = 200) -> None:
-        self.bodies: list[dict] = []
-        webhook = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
-                length = int(self.headers["Content-Length"])
-                webhook.bodies.append(json.loads(self.rfile.read(length)))
-                self.send_response(status)
-                self.end_headers()
-                self.wfile.write(b"ok")
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}/hooks/T000/B000/secret-token"
-
-    def __enter__(self) -> Webhook:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+from tests.orchestration.webhook import Webhook, evaluate_alert_sensor, read_log
 
 
 @pytest.fixture
@@ -108,22 +70,6 @@ def failed_run(job: dg.JobDefinition, instance: dg.DagsterInstance) -> dg.Dagste
     result = job.execute_in_process(instance=instance, raise_on_error=False)
     assert not result.success
     return instance.get_run_by_id(result.run_id)
-
-
-def evaluate_alert_sensor(instance: dg.DagsterInstance, run: dg.DagsterRun, settings: Settings):
-    (failure,) = instance.all_logs(run.run_id, of_type=dg.DagsterEventType.RUN_FAILURE)
-    context = dg.build_run_status_sensor_context(
-        sensor_name=alert_on_run_failure.name,
-        dagster_event=failure.dagster_event,
-        dagster_instance=instance,
-        dagster_run=run,
-        resources={"settings": settings},
-    ).for_run_failure()
-    alert_on_run_failure(context)
-
-
-def read_log(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text().splitlines()]
 
 
 def blocked_job() -> dg.JobDefinition:

@@ -12,6 +12,11 @@ from dagster_dbt import DbtCliResource
 
 from orchestration.alerts import alert_on_run_failure
 from orchestration.assets import build_dbt_assets, raw_source_specs
+from orchestration.freshness import (
+    build_raw_freshness_checks,
+    raw_source_keys,
+    with_publish_freshness,
+)
 from orchestration.project import build_dbt_project, load_manifest, model_nodes
 from orchestration.publish import PUBLISH_GROUP, build_publish_asset
 from orchestration.quality.checks import build_gx_checks
@@ -39,16 +44,18 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     publish = build_publish_asset(
         models, translator, {*dbt_build.check_keys, *gx_checks.check_keys}
     )
+    raw_freshness = build_raw_freshness_checks(
+        models, raw_source_keys(manifest, translator), translator
+    )
     groups = {spec.group_name for spec in dbt_build.specs if spec.group_name} | {PUBLISH_GROUP}
     jobs = build_jobs(groups)
     return dg.Definitions(
         assets=[
             *raw_source_specs(project, manifest, translator),
             dbt_build,
-            publish,
-            *SERVING_OUTPUT_ASSETS,
+            *with_publish_freshness([publish, *SERVING_OUTPUT_ASSETS], settings),
         ],
-        asset_checks=[gx_checks],
+        asset_checks=[gx_checks, raw_freshness],
         jobs=jobs,
         schedules=build_schedules(jobs, settings),
         sensors=[

@@ -193,6 +193,8 @@ def test_definitions_wire_jobs_schedule_checks_and_publish(parsed):
     fresh = [k for k in graph.asset_check_keys if k.name == "freshness"]
     assert fresh and {graph.get(k.asset_key).group_name for k in fresh} == {"raw"}
     assert not any(graph.get_check_spec(k).blocking for k in fresh)
+    main_checks = defs.resolve_job_def(MAIN_JOB).asset_layer.asset_graph.asset_check_keys
+    assert set(fresh) <= set(main_checks)  # build_all runs them, though raw is not executable
     assert graph.get(PUBLISH_KEY).freshness_policy is not None
     assert {sensor.name for sensor in defs.sensors} == {"raw_data_sensor", "alert_on_run_failure"}
     assert defs.resolve_sensor_def("raw_data_sensor").job_name == MAIN_JOB

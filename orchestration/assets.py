@@ -14,6 +14,7 @@ SQL errors and bad raw data fail the same way every time and are never retried.
 import contextlib
 import hashlib
 import json
+import os
 import re
 import shutil
 import signal
@@ -131,7 +132,11 @@ def build_dbt_assets(
                 f"dbt {' '.join(args)} | raw data {settings.raw_data_dir} -> "
                 f"{settings.warehouse_path}"
             )
-            invocation = dbt.cli(args, context=context, target_path=target)
+            # the published history (models/audit/published_figures.sql) reads both
+            with dbt_environment(
+                CS_BUILD_ID=context.run.run_id, CS_SERVING_PATH=str(settings.serving_path)
+            ):
+                invocation = dbt.cli(args, context=context, target_path=target)
             yield from invocation.stream().fetch_row_counts()
         except (DagsterDbtCliRuntimeError, duckdb.Error) as err:
             if is_transient_failure(str(err)):
@@ -199,6 +204,22 @@ def stop_process(process: subprocess.Popen, grace_seconds: float = 5.0) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+@contextlib.contextmanager
+def dbt_environment(**variables: str) -> Iterator[None]:
+    """Set ``variables`` in the environment while dbt starts (dagster-dbt hands its process a
+    copy of os.environ), then restore it."""
+    saved = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def close_dbt_adapter(adapter: Any) -> None:

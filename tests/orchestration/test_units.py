@@ -190,6 +190,15 @@ def test_definitions_wire_jobs_schedule_checks_and_publish(parsed):
     gx = [k for k in graph.asset_check_keys if k.name.startswith("gx_")]
     assert {k.name for k in gx} == {"gx_raw_volume", "gx_raw_freshness", "gx_headline_drift"}
     assert all(graph.get_check_spec(k).blocking for k in gx)
+    # raw tables: a non-blocking freshness check each; serving assets: a freshness policy
+    fresh = [k for k in graph.asset_check_keys if k.name == "freshness"]
+    assert fresh and {graph.get(k.asset_key).group_name for k in fresh} == {"raw"}
+    assert not any(graph.get_check_spec(k).blocking for k in fresh)
+    main_checks = defs.resolve_job_def(MAIN_JOB).asset_layer.asset_graph.asset_check_keys
+    assert set(fresh) <= set(main_checks)  # build_all runs them, though raw is not executable
+    assert graph.get(PUBLISH_KEY).freshness_policy is not None
+    assert {sensor.name for sensor in defs.sensors} == {"raw_data_sensor", "alert_on_run_failure"}
+    assert defs.resolve_sensor_def("raw_data_sensor").job_name == MAIN_JOB
 
 
 def test_publish_alone_is_refused_before_it_touches_a_file(parsed, tmp_path):

@@ -3,7 +3,8 @@
 Every figure is a column of a public mart, unchanged (dates as ISO strings, decimals as floats);
 the page only formats them. `collect_report_data` returns one JSON-ready dict: the month x
 segment series, and the tables the page filters itself (churn reasons, the cohort triangle, the
-health back-test and component power, the customers of the drill-down).
+health back-test and component power, the customers of the drill-down, the figures the last
+publish restated).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import duckdb
 
 from orchestration.publish import PublishRecord
 from orchestration.raw_contract import segments
+from orchestration.report.history import restatements
 
 SEGMENTS = ("all", *segments())
 
@@ -270,6 +272,10 @@ def collect_report_data(serving_path: Path, record: PublishRecord | None) -> dic
             "backtest": health_backtest(connection),
             "component_power": component_power(connection),
             "drilldown": drilldown_customers(connection, latest),
+            "restatements": [
+                {name: plain(value) for name, value in row.items()}
+                for row in restatements(connection)
+            ],
         }
     finally:
         connection.close()

@@ -11,6 +11,8 @@ between them.
 from __future__ import annotations
 
 import csv
+import json
+import re
 import shutil
 import subprocess
 import sys
@@ -324,6 +326,12 @@ def test_each_publish_appends_its_headline_figures_and_the_restatements_show(
     }
     responses = [row for row in restated if row["figure"] == "responses"]
     assert len(responses) == 1 and responses[0]["change"] == 1  # the corrected response
+    # the report of the second publish lists the same restatements
+    page = (workspace.root / "report" / "index.html").read_text(encoding="utf-8")
+    data = json.loads(re.search(r'id="report-data">(.*?)</script>', page, re.S).group(1))
+    assert [(row["figure"], row["change"]) for row in data["restatements"]] == [
+        (row["figure"], row["change"]) for row in restated
+    ]
 
 
 def test_the_blocked_build_posts_its_failed_check_to_the_webhook(

@@ -79,6 +79,13 @@ def hand_made_data() -> dict[str, Any]:
             )
         ],
         "component_power": [],
+        "restatements": [
+            {"mart": "mart_nps", "month": "2024-03-01", "figure": "responses",
+             "previous_value": 99.0, "current_value": 100.0, "change": 1.0,
+             "relative_change": 1 / 99, "previous_build_id": "0123456789abcdef",
+             "previous_as_of_date": "2024-03-30", "build_id": "fedcba9876543210",
+             "as_of_date": "2024-04-02"}
+        ],
         "drilldown": {
             "customers": [CUSTOMER],
             "movements": [
@@ -189,3 +196,12 @@ def test_customer_drilldown_from_the_url(page_file: Path, tmp_path: Path):
     assert float(months[-1]["data-health-score"]) == 35.5 and months[-1]["data-movement"] == (
         "expansion"
     )
+
+
+def test_restated_figures_are_listed(whole: PageLoad):
+    section = whole.dom[whole.dom.index('<section id="restatements">') :]
+    rows = [attributes(a) for a in re.findall(r'<tr class="restatement" ([^>]*)>', section)]
+    assert [(r["data-mart"], r["data-figure"], r["data-current"]) for r in rows] == [
+        ("mart_nps", "responses", "100")
+    ]
+    assert "build 01234567" in section and "+1 (+1.0%)" in section

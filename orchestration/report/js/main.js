@@ -31,6 +31,7 @@ function render() {
   document.body.setAttribute("data-range", (months()[0] || "") + "/" + (months()[months().length - 1] || ""));
   main.appendChild(el("h2", {}, "Latest month " + (months()[months().length - 1] || "").slice(0, 7) + " - " + SEGMENT_LABELS[state.segment]));
   main.appendChild(kpiTiles(state.segment));
+  main.appendChild(restatedFigures());
   main.appendChild(el("h2", {}, "Trends"));
   var charts = el("section", { "class": "charts" });
   charts.appendChild(waterfall(state.segment, state.month));

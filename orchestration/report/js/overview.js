@@ -1,4 +1,4 @@
-/* The latest-month KPI tiles and the red accounts table. */
+/* The latest-month KPI tiles, the figures the last publish restated, the red accounts table. */
 /* ------------------------------------------------------------------ what is shown */
 var KPIS = [
   ["ending_mrr", "MRR", "usd"], ["arr", "ARR", "usd"], ["nrr", "NRR", "pct"], ["grr", "GRR", "pct"],
@@ -55,3 +55,31 @@ function redAccounts(segment) {
   return box;
 }
 
+
+/* Figures of months the previous publish already showed that this publish changed (late or
+   corrected raw data): audit.published_figures keeps every publish's headline figures. */
+function restatedFigures() {
+  var rows = DATA.restatements || [];
+  var box = el("section", { id: "restatements" });
+  var first = rows[0];
+  box.appendChild(el("h2", {}, "Restated since the previous publish" + (first ? " (as of " + first.previous_as_of_date + ", build " + first.previous_build_id.slice(0, 8) + ")" : "")));
+  if (!rows.length) {
+    box.appendChild(el("p", { "class": "empty" }, "No figure of an already published month changed."));
+    return box;
+  }
+  var table = el("table", { "data-rows": String(rows.length) });
+  var head = el("tr");
+  [["Mart", ""], ["Month", ""], ["Figure", ""], ["Was", "num"], ["Now", "num"], ["Change", "num"]].forEach(function (h) { head.appendChild(el("th", { "class": h[1] }, h[0])); });
+  table.appendChild(head);
+  rows.forEach(function (r) {
+    var tr = el("tr", { "class": "restatement", "data-mart": r.mart, "data-month": r.month, "data-figure": r.figure, "data-previous": String(r.previous_value), "data-current": String(r.current_value) });
+    var number = function (v) { return v === null ? "n/a" : String(Math.round(v * 10000) / 10000); };
+    [[r.mart, ""], [r.month.slice(0, 7), ""], [r.figure.replace(/_/g, " "), ""], [number(r.previous_value), "num"], [number(r.current_value), "num"],
+      [r.change === null ? "n/a" : (r.change > 0 ? "+" : "") + number(r.change) + (r.relative_change === null ? "" : " (" + (r.relative_change > 0 ? "+" : "") + fmt("pct", r.relative_change) + ")"), "num"]].forEach(function (c) {
+      tr.appendChild(el("td", { "class": c[1] }, c[0]));
+    });
+    table.appendChild(tr);
+  });
+  box.appendChild(table);
+  return box;
+}

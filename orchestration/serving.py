@@ -5,8 +5,8 @@ The publish step writes a new file beside it holding, as tables, the relations o
 SERVING_LAYERS (the public marts, the audit relations, the semantic layer's time spine) with the
 dbt descriptions as table and column comments; nothing else (no raw views with the building
 machine's paths, no staging or intermediate relation), so a model dropped from the project is gone
-from the next file. The file is written in the storage format of DuckDB 1.4 (STORAGE_VERSION) so
-that DuckDB clients from 1.4 on open it. It is then flushed to disk, checked, and renamed over the
+from the next file. The file is written in the storage format of DuckDB 1.2 (STORAGE_VERSION) so
+that DuckDB clients from 1.2 on open it. It is then flushed to disk, checked, and renamed over the
 old one (`os.replace`, atomic on POSIX): a reader holding the old file keeps reading it undisturbed
 and sees the new data when it reconnects; a publish that fails or is killed leaves the old file as
 it was, and its leftover temporary file is removed by the next publish.
@@ -28,7 +28,7 @@ from orchestration.project import Node, quote_identifier, quote_relation, relati
 from orchestration.translator import group_for_path
 
 SERVING_LAYERS = ("marts", "audit", "semantic")
-STORAGE_VERSION = "v1.4.0"
+STORAGE_VERSION = "v1.2.0"
 TEMP_SUFFIX = ".publishing"
 
 

@@ -1,5 +1,5 @@
 """The published serving file opens in the DuckDB 1.x clients BI analysts have: the Python duckdb
-1.4 (the oldest release line that reads its storage version) and the DuckDB CLI 1.5 from PyPI, both
+1.2 (the oldest release line that reads its storage version) and the DuckDB CLI 1.5 from PyPI, both
 from `.venv-duckdb1` (`make duckdb1`, part of `make test`). Each lists the tables and reads every
 row of every one, read-only, and finds what DuckDB 2.0 finds."""
 
@@ -66,7 +66,7 @@ def expected_counts(workspace: ServingWorkspace) -> dict[str, int]:
 def test_python_duckdb_1_4_reads_every_table(serving_workspace: ServingWorkspace):
     old = read_every_table(client("python"), serving_workspace.serving)
     current = read_every_table(sys.executable, serving_workspace.serving)
-    assert old["version"].startswith("1.4.") and current["version"].startswith("2.")
+    assert old["version"].startswith("1.2.") and current["version"].startswith("2.")
     assert old["tables"] == current["tables"]
     assert {name: rows for name, (rows, _) in old["tables"].items()} == expected_counts(
         serving_workspace

@@ -201,7 +201,7 @@ def test_concurrent_builds_and_a_kill_in_the_exports_then_green(deployment, good
 
     output = finish(deployment, waiting)
     log = run_log(deployment, waiting)
-    assert f"PID {first.pid}" in log and "no longer running" in log  # it took the lock over
+    assert f"PID {first.pid}" in log and "ended holding it" in log  # it took the lock over
     assert records(deployment) == [good_build["run"], first_run, run_id_of(log)]
     assert "Published to" in output and len(output.splitlines()) < 60  # one screen
     leftovers = sorted(p.name for p in root.glob(".*") if p.name.endswith(TEMP_SUFFIX))

@@ -32,6 +32,7 @@ from orchestration.runguard import RunLockBusy, acquire_run_lock
 from orchestration.settings import SettingError, Settings, validate_as_of_date
 
 DBT_OP_NAME = "dbt_build"
+STOP_GRACE_SECONDS = 3.0
 
 _LOCKED = re.compile(
     r"could not set lock on file|conflicting lock is held|database is locked"
@@ -137,6 +138,9 @@ def build_dbt_assets(
                 CS_BUILD_ID=context.run.run_id, CS_SERVING_PATH=str(settings.serving_path)
             ):
                 invocation = dbt.cli(args, context=context, target_path=target)
+            # an interrupted run (SIGTERM, Ctrl-C) gives dbt this long to stop, not dagster-dbt's
+            # 25 s: DuckDB recovers a killed writer, and the next build rewrites the warehouse
+            invocation.termination_timeout_seconds = STOP_GRACE_SECONDS
             yield from invocation.stream().fetch_row_counts()
         except (DagsterDbtCliRuntimeError, duckdb.Error) as err:
             if is_transient_failure(str(err)):
@@ -193,7 +197,7 @@ def fresh_dbt_target(settings: Settings) -> Path:
     return target
 
 
-def stop_process(process: subprocess.Popen, grace_seconds: float = 5.0) -> None:
+def stop_process(process: subprocess.Popen, grace_seconds: float = STOP_GRACE_SECONDS) -> None:
     """Interrupt ``process`` if it still runs (dbt cancels its queries on SIGINT), then kill it
     after ``grace_seconds``."""
     if process.poll() is not None:

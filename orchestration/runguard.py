@@ -60,16 +60,6 @@ def lock_path(warehouse: Path) -> Path:
     return warehouse.with_name(f".{warehouse.name}.run-lock")
 
 
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def read_holder(warehouse: Path) -> Holder | None:
     """The holder recorded in the lock file (it may be dead), if any."""
     try:
@@ -123,8 +113,8 @@ def acquire_run_lock(warehouse: Path, run_id: str, wait_seconds: float = 0.0) ->
     os.ftruncate(descriptor, 0)
     os.pwrite(descriptor, json.dumps(record).encode(), 0)
     _HELD[key] = (descriptor, run_id)
-    if previous is not None and previous.pid != os.getpid() and not pid_alive(previous.pid):
-        return f"took over the run lock left by {previous.describe()} (no longer running)"
+    if previous is not None:  # a holder releases by emptying the file: this one died holding it
+        return f"took over the run lock left by {previous.describe()} (it ended holding it)"
     return None
 
 

@@ -191,6 +191,20 @@ READER = textwrap.dedent(
 )
 
 
+def demote_first_nps_promoter(raw_dir) -> None:
+    """Set the score of the first NPS answer of 9 or 10 to 0 (a promoter becomes a detractor)."""
+    path = raw_dir / "survey_responses.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        fields, rows = reader.fieldnames or [], list(reader)
+    row = next(r for r in rows if r["survey_type"] == "nps" and r["score"] in ("9", "10"))
+    row["score"] = "0"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 @pytest.fixture(scope="module")
 def second_build(first_build, workspace, instance):
     """The next day while a process reads the serving file: the bad score was corrected."""
@@ -207,6 +221,7 @@ def second_build(first_build, workspace, instance):
         corrected = workspace.root / "raw_corrected"
         shutil.copytree(workspace.root / "raw", corrected)
         set_scores(corrected, "4", every=1, limit=1)
+        demote_first_nps_promoter(corrected)  # a late correction of a published month's NPS
         second, _ = run_build_all(workspace, instance, CS_RAW_DATA_DIR=str(corrected))
         out, _ = reader.communicate("stop\n", timeout=60)
     finally:
@@ -297,8 +312,8 @@ def test_a_failing_gx_check_blocks_publishing_and_is_never_a_baseline(
 def test_each_publish_appends_its_headline_figures_and_the_restatements_show(
     first_build, second_build, shrunk_build, workspace
 ):
-    """The second build corrected a survey score that the first had quarantined: the NPS of its
-    month was restated. The blocked build's figures never reach the published history."""
+    """The second build corrected an NPS answer already published: the NPS of its month was
+    restated. The blocked build's figures never reach the published history."""
     first, _ = first_build
     second, _, _ = second_build
     blocked, _, built = shrunk_build
@@ -324,8 +339,14 @@ def test_each_publish_appends_its_headline_figures_and_the_restatements_show(
     assert {(row["previous_build_id"], row["build_id"]) for row in restated} == {
         (first.run_id, second.run_id)
     }
-    responses = [row for row in restated if row["figure"] == "responses"]
-    assert len(responses) == 1 and responses[0]["change"] == 1  # the corrected response
+    # the demoted promoter: one promoter fewer, one detractor more, a lower NPS, same responses
+    by_figure = {}
+    for row in restated:
+        by_figure.setdefault(row["figure"], []).append(row)
+    assert [row["change"] for row in by_figure["promoters"]] == [-1]
+    assert [row["change"] for row in by_figure["detractors"]] == [1]
+    assert by_figure["nps"][0]["change"] < 0 and "responses" not in by_figure
+    assert by_figure["nps"][0]["month"] == by_figure["promoters"][0]["month"]
     # the report of the second publish lists the same restatements
     page = (workspace.root / "report" / "index.html").read_text(encoding="utf-8")
     data = json.loads(re.search(r'id="report-data">(.*?)</script>', page, re.S).group(1))

@@ -12,15 +12,23 @@ SQL errors and bad raw data fail the same way every time and are never retried.
 """
 
 import contextlib
+import hashlib
 import json
+import os
 import re
+import shutil
+import signal
+import subprocess
 from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
+from orchestration.runguard import RunLockBusy, acquire_run_lock
 from orchestration.settings import SettingError, Settings, validate_as_of_date
 
 DBT_OP_NAME = "dbt_build"
@@ -108,17 +116,33 @@ def build_dbt_assets(
         if config.max_quarantine_share is not None:
             extra_vars["max_quarantine_share"] = config.max_quarantine_share
         args = build_dbt_args(config.as_of_date, config.exclude, extra_vars, config.unit_tests)
-        context.log.info(
-            f"dbt {' '.join(args)} | raw data {settings.raw_data_dir} -> {settings.warehouse_path}"
-        )
-        invocation = dbt.cli(args, context=context)
         try:
+            note = acquire_run_lock(
+                settings.warehouse_path, context.run.run_id, settings.run_lock_wait_seconds
+            )
+        except RunLockBusy as err:
+            raise dg.Failure(description=str(err)) from err
+        if note:
+            context.log.warning(note)
+        invocation = None
+        try:
+            check_warehouse_writable(settings)
+            target = fresh_dbt_target(settings)
+            context.log.info(
+                f"dbt {' '.join(args)} | raw data {settings.raw_data_dir} -> "
+                f"{settings.warehouse_path}"
+            )
+            # the published history (models/audit/published_figures.sql) reads both
+            with dbt_environment(
+                CS_BUILD_ID=context.run.run_id, CS_SERVING_PATH=str(settings.serving_path)
+            ):
+                invocation = dbt.cli(args, context=context, target_path=target)
             yield from invocation.stream().fetch_row_counts()
-        except DagsterDbtCliRuntimeError as err:
+        except (DagsterDbtCliRuntimeError, duckdb.Error) as err:
             if is_transient_failure(str(err)):
                 context.log.warning(
-                    f"The warehouse {settings.warehouse_path} is locked by another process; "
-                    f"retrying in {settings.retry_wait_seconds:.0f}s "
+                    f"The warehouse {settings.warehouse_path} is locked by another process "
+                    f"({_holder(str(err))}); retrying in {settings.retry_wait_seconds:.0f}s "
                     f"(at most {settings.retry_max} times)."
                 )
                 raise dg.RetryRequested(
@@ -135,9 +159,67 @@ def build_dbt_assets(
                 )
             ) from err
         finally:
-            close_dbt_adapter(invocation.adapter)
+            if invocation is not None:
+                stop_process(invocation.process)  # an interrupted step leaves no dbt running
+                close_dbt_adapter(invocation.adapter)
 
     return dbt_build
+
+
+def _holder(message: str) -> str:
+    found = re.search(r"lock is held in (.+?\(PID \d+\))", message, re.IGNORECASE)
+    return f"held in {found.group(1)}" if found else "holder unknown"
+
+
+def check_warehouse_writable(settings: Settings) -> None:
+    """Open the warehouse for writing once before dbt starts, so that a file another process
+    holds (a notebook) fails in a second with DuckDB's message naming that process."""
+    if settings.warehouse_path.exists():
+        duckdb.connect(str(settings.warehouse_path)).close()
+
+
+def dbt_run_target(settings: Settings) -> Path:
+    """The dbt target folder of the builds of this warehouse: one, emptied by each build (a
+    build holds the warehouse's run lock), so dbt's artifacts of the last build stay readable."""
+    digest = hashlib.sha256(str(settings.warehouse_path).encode()).hexdigest()[:10]
+    return settings.dbt_target_path / f"build-{settings.warehouse_path.stem}-{digest}"
+
+
+def fresh_dbt_target(settings: Settings) -> Path:
+    target = dbt_run_target(settings)
+    shutil.rmtree(target, ignore_errors=True)
+    for leftover in settings.dbt_target_path.glob("dbt_build-*"):  # dagster-dbt's default
+        shutil.rmtree(leftover, ignore_errors=True)
+    return target
+
+
+def stop_process(process: subprocess.Popen, grace_seconds: float = 5.0) -> None:
+    """Interrupt ``process`` if it still runs (dbt cancels its queries on SIGINT), then kill it
+    after ``grace_seconds``."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=grace_seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextlib.contextmanager
+def dbt_environment(**variables: str) -> Iterator[None]:
+    """Set ``variables`` in the environment while dbt starts (dagster-dbt hands its process a
+    copy of os.environ), then restore it."""
+    saved = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def close_dbt_adapter(adapter: Any) -> None:

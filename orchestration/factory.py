@@ -10,12 +10,20 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
+from orchestration.alerts import alert_on_run_failure
 from orchestration.assets import build_dbt_assets, raw_source_specs
+from orchestration.freshness import (
+    build_raw_freshness_checks,
+    raw_source_keys,
+    with_publish_freshness,
+)
 from orchestration.project import build_dbt_project, load_manifest, model_nodes
 from orchestration.publish import PUBLISH_GROUP, build_publish_asset
 from orchestration.quality.checks import build_gx_checks
 from orchestration.report.assets import SERVING_OUTPUT_ASSETS
-from orchestration.schedules import build_jobs, build_schedules
+from orchestration.runguard import bound_executable
+from orchestration.schedules import MAIN_JOB, build_jobs, build_schedules
+from orchestration.sensors import build_raw_data_sensor
 from orchestration.settings import Settings
 from orchestration.translator import (
     PLATFORM_GROUP,
@@ -44,6 +52,9 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     publish = build_publish_asset(
         models, translator, {*dbt_build.check_keys, *gx_checks.check_keys}
     )
+    raw_freshness = build_raw_freshness_checks(
+        models, raw_source_keys(manifest, translator), translator
+    )
     groups = {spec.group_name for spec in dbt_build.specs if spec.group_name} | {PUBLISH_GROUP}
     jobs = build_jobs(groups)
     owners = dbt_group_owners(manifest, PLATFORM_GROUP)
@@ -58,17 +69,34 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
                     settings.project_dir,
                 ),
                 dbt_build,
-                *owned_python_assets([publish, *SERVING_OUTPUT_ASSETS], owners),
+                *owned_python_assets(
+                    with_publish_freshness([publish, *SERVING_OUTPUT_ASSETS], settings),
+                    owners,
+                ),
             ],
             settings,
         ),
-        asset_checks=[gx_checks],
+        asset_checks=[gx_checks, raw_freshness],
         jobs=jobs,
         schedules=build_schedules(jobs, settings),
+        sensors=[
+            alert_on_run_failure,
+            build_raw_data_sensor(
+                next(job for job in jobs if job.name == MAIN_JOB),
+                [job.name for job in jobs],
+                settings,
+            ),
+        ],
         resources={
             "settings": settings,
-            "dbt": DbtCliResource(project_dir=project, dbt_executable=dbt_executable()),
+            "dbt": DbtCliResource(
+                project_dir=project,
+                dbt_executable=str(bound_executable(settings.dbt_target_path, dbt_executable())),
+            ),
         },
+        # one process per run, whatever launches it: the run lock it takes before dbt is held
+        # by that process until the publish (orchestration/runguard.py)
+        executor=dg.in_process_executor,
     )
 
 

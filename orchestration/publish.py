@@ -22,6 +22,7 @@ from dagster_dbt import DagsterDbtTranslator
 
 from orchestration.assets import DBT_OP_NAME
 from orchestration.project import Node, quote_relation, relation
+from orchestration.runguard import holds_run_lock, release_run_lock
 from orchestration.serving import serving_layer, write_serving_file
 from orchestration.settings import Settings
 
@@ -125,8 +126,15 @@ def build_publish_asset(
         context: dg.AssetExecutionContext, settings: dg.ResourceParam[Settings]
     ) -> dg.MaterializeResult:
         refuse_partial_run(context, model_keys, check_keys)
+        if not holds_run_lock(settings.warehouse_path, context.run.run_id):
+            raise PublishRefused(
+                f"not publishing: this run does not hold the run lock of {settings.warehouse_path}"
+                " that its dbt step took, so another build may have written the warehouse since"
+            )
         as_of_date, raw = read_build_facts(settings.warehouse_path, as_of_relation, reconciliation)
+        context.log.info(f"Publishing {len(served)} relations to {settings.serving_path}")
         counts = write_serving_file(settings.warehouse_path, settings.serving_path, served)
+        release_run_lock(settings.warehouse_path)
         quarantined = sum(table["quarantined"] for table in raw.values())
         context.log.info(
             f"Published {len(counts)} relations of {settings.warehouse_path} to "

@@ -38,7 +38,8 @@ def build_jobs(groups: Iterable[str]) -> list[dg.UnresolvedAssetJobDefinition]:
     jobs = [
         dg.define_asset_job(
             name=MAIN_JOB,
-            selection=dg.AssetSelection.all(),
+            # all_asset_checks: also the checks on the raw tables, which are not executable
+            selection=dg.AssetSelection.all() | dg.AssetSelection.all_asset_checks(),
             description="The whole graph: dbt build, dbt tests and GX checks, then publish.",
         )
     ]

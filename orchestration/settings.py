@@ -8,11 +8,13 @@ the project directory as its working directory). A bad value is a `SettingError`
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DEFAULT_PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -52,9 +54,55 @@ def _number(name: str, default: float, minimum: float, kind: type) -> float:
     except ValueError as err:
         expected = "a whole number" if kind is int else "a number"
         raise SettingError(f"{name} must be {expected}, got {raw!r}") from err
-    if value < minimum:
+    if not math.isfinite(value) or value < minimum:
         raise SettingError(f"{name} must be >= {minimum}, got {raw!r}")
     return value
+
+
+def _flag(name: str, default: bool) -> bool:
+    raw = _env(name)
+    if raw is None:
+        return default
+    if raw.lower() in ("1", "true", "yes"):
+        return True
+    if raw.lower() in ("0", "false", "no"):
+        return False
+    raise SettingError(f"{name} must be true or false, got {raw!r}")
+
+
+def validate_http_url(value: str | None, source: str) -> str | None:
+    """``value`` stripped if it is an absolute http(s) URL with a host; None if empty. The
+    message never repeats the value: a webhook URL holds its secret token."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingError(f"{source} must be an http:// or https:// URL with a host")
+    if any(character.isspace() or ord(character) < 32 for character in text):
+        raise SettingError(f"{source} must not contain spaces or control characters")
+    try:
+        parts.port  # noqa: B018 - raises on a malformed port
+    except ValueError as err:
+        raise SettingError(f"{source} has a malformed port") from err
+    return text
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    """Where failure alerts go (orchestration/alerts.py) and how runs are linked."""
+
+    log_path: Path
+    webhook_url: str | None = None  # None: alerts are only logged
+    dagster_url: str = "http://127.0.0.1:3000"  # the web UI, for links to runs
+
+
+@dataclass(frozen=True)
+class SensorSettings:
+    """The sensor watching CS_RAW_DATA_DIR (orchestration/sensors.py)."""
+
+    running: bool = False
+    interval_seconds: int = 60
 
 
 @dataclass(frozen=True)
@@ -67,6 +115,7 @@ class QualitySettings:
     freshness_gap_factor: float = 3.0
     freshness_window_days: int = 90
     drift_max_change: float = 0.1
+    publish_max_age_hours: float = 26.0  # freshness of the published marts (freshness.py)
 
 
 @dataclass(frozen=True)
@@ -77,6 +126,7 @@ class Settings:
     data_docs_dir: Path
     report_dir: Path
     exports_dir: Path
+    logs_dir: Path
     raw_data_dir: Path
     as_of_date: str | None
     dbt_target: str | None
@@ -86,7 +136,10 @@ class Settings:
     schedule_running: bool
     retry_max: int
     retry_wait_seconds: float
+    run_lock_wait_seconds: float
     quality: QualitySettings
+    alerts: AlertSettings
+    raw_sensor: SensorSettings
     code_references_git_url: str | None = None
     code_references_git_branch: str = "main"
 
@@ -111,16 +164,17 @@ class Settings:
             data_docs_dir=path("CS_DATA_DOCS_DIR", warehouse.parent / "data_docs"),
             report_dir=path("CS_REPORT_DIR", serving.parent / "report"),
             exports_dir=path("CS_EXPORTS_DIR", serving.parent / "exports"),
+            logs_dir=path("CS_LOGS_DIR", warehouse.parent / "logs"),
             raw_data_dir=path("CS_RAW_DATA_DIR", "seeds"),
             as_of_date=validate_as_of_date(_env("CS_AS_OF_DATE"), "CS_AS_OF_DATE"),
             dbt_target=_env("CS_DBT_TARGET"),
             dbt_target_path=path("DBT_TARGET_PATH", "target"),
             schedule_cron=_env("CS_SCHEDULE_CRON") or "0 5 * * *",
             schedule_timezone=_env("CS_SCHEDULE_TIMEZONE") or "UTC",
-            schedule_running=(_env("CS_SCHEDULE_RUNNING") or "false").lower()
-            in ("1", "true", "yes"),
+            schedule_running=_flag("CS_SCHEDULE_RUNNING", False),
             retry_max=int(_number("CS_RUN_MAX_RETRIES", 2, 0, int)),
             retry_wait_seconds=_number("CS_RUN_RETRY_WAIT_SECONDS", 20.0, 0, float),
+            run_lock_wait_seconds=_number("CS_RUN_LOCK_WAIT_SECONDS", 0.0, 0, float),
             quality=QualitySettings(
                 volume_max_drop=_number("CS_VOLUME_MAX_DROP", 0.5, 0, float),
                 volume_max_growth=_number("CS_VOLUME_MAX_GROWTH", 1.0, 0, float),
@@ -128,6 +182,19 @@ class Settings:
                 freshness_gap_factor=_number("CS_FRESHNESS_GAP_FACTOR", 3.0, 0, float),
                 freshness_window_days=int(_number("CS_FRESHNESS_WINDOW_DAYS", 90, 1, int)),
                 drift_max_change=_number("CS_DRIFT_MAX_CHANGE", 0.1, 0, float),
+                publish_max_age_hours=_number("CS_FRESHNESS_PUBLISH_MAX_HOURS", 26.0, 1, float),
+            ),
+            alerts=AlertSettings(
+                log_path=path("CS_ALERT_LOG_PATH", warehouse.parent / "logs" / "alerts.jsonl"),
+                webhook_url=validate_http_url(_env("CS_ALERT_WEBHOOK_URL"), "CS_ALERT_WEBHOOK_URL"),
+                dagster_url=(
+                    validate_http_url(_env("CS_DAGSTER_URL"), "CS_DAGSTER_URL")
+                    or AlertSettings.dagster_url
+                ).rstrip("/"),
+            ),
+            raw_sensor=SensorSettings(
+                running=_flag("CS_RAW_SENSOR_RUNNING", False),
+                interval_seconds=int(_number("CS_RAW_SENSOR_INTERVAL_SECONDS", 60, 5, int)),
             ),
             code_references_git_url=_git_url(_env("CS_CODE_REFERENCES_GIT_URL")),
             code_references_git_branch=_env("CS_CODE_REFERENCES_GIT_BRANCH") or "main",

@@ -10,7 +10,11 @@ For each size (customers):
 3. **floor**: the compiled SQL of every model of that build (``target/compiled``) executed
    directly in one DuckDB connection in dependency order (``create table/view ... as``), with
    the same DuckDB settings and the same raw views, without dbt or Dagster;
-4. **incremental**: ``--append-day`` writes one more day (not timed), then ``dbt run`` on the
+4. **scheduled build**: ``python -m orchestration.run`` (what the schedule runs: dbt build with
+   every test, the GX checks, publish, report, exports) into a new warehouse on the same data, with
+   a new Dagster home; wall time, peak RSS of its process tree, and the time of each step (from
+   the run's ``last_run.json``);
+5. **incremental**: ``--append-day`` writes one more day (not timed), then ``dbt run`` on the
    full build's warehouse; wall time and the month it recomputed from.
 
 Results are merged into ``docs/benchmarks.json`` (one entry per size, so sizes can be run
@@ -47,6 +51,15 @@ DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 BLOCK_START = "<!-- written by make bench: start -->"
 BLOCK_END = "<!-- written by make bench: end -->"
 TARGETS = {"floor_ratio": 1.3, "full_seconds_1m": 15 * 60, "rss_gb_1m": 16, "incremental": 0.05}
+SCHEDULED_TARGETS = {"ratio": 1.5, "seconds_1m": 10 * 60, "rss_gb_1m": 12}
+# steps of the job build_all, as the scheduled-build table shows them
+STEPS = {
+    "dbt_build": "dbt build",
+    "gx_quality": "GX",
+    "serving_warehouse": "publish",
+    "customer_success_report": "report",
+    "mart_exports": "exports",
+}
 
 
 @dataclass
@@ -64,6 +77,10 @@ class SizeResult:
     duckdb_settings: str = ""
     parse_seconds: float | None = None
     incremental_slowest_models: list[tuple[str, float]] = field(default_factory=list)
+    scheduled_seconds: float | None = None
+    scheduled_peak_rss_bytes: int | None = None
+    scheduled_steps: dict[str, float] = field(default_factory=dict)
+    scheduled_dbt_execution: dict[str, float] = field(default_factory=dict)
 
 
 class PeakRss:
@@ -127,6 +144,45 @@ def timed_dbt(args: list[str], env: dict[str, str], log: Path) -> tuple[float, i
     if returncode != 0:
         raise RuntimeError(f"dbt {' '.join(args)} failed, see {log}")
     return elapsed, rss.peak
+
+
+def scheduled_build(work: Path, raw: Path, target: Path) -> tuple[float, int, dict]:
+    """``python -m orchestration.run`` into a new warehouse, serving file and Dagster home, over
+    the manifest of ``target``: (wall seconds, peak RSS of the tree, its last_run.json)."""
+    root = work / "scheduled"
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    env = dbt_env(work, raw, root / "wh.duckdb", target)  # same file name: same manifest
+    env.update(
+        CS_SERVING_PATH=str(root / "serving.duckdb"),
+        CS_LOGS_DIR=str(root / "logs"),
+        DAGSTER_HOME=str(root / "dagster_home"),
+    )
+    env.pop("DBT_LOG_PATH")
+    began = time.perf_counter()
+    with (root / "run.out").open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "orchestration.run"],
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        with PeakRss(process.pid) as rss:
+            returncode = process.wait()
+    elapsed = time.perf_counter() - began
+    if returncode != 0:
+        raise RuntimeError(f"the scheduled build failed, see {root / 'run.out'}")
+    return elapsed, rss.peak, json.loads((root / "logs" / "last_run.json").read_text())
+
+
+def dbt_execution_seconds(target: Path) -> dict[str, float]:
+    """dbt's execution seconds summed per resource type (model, test) of a build."""
+    totals: dict[str, float] = {}
+    for node in json.loads((target / "run_results.json").read_text())["results"]:
+        kind = node["unique_id"].split(".")[0]
+        totals[kind] = round(totals.get(kind, 0.0) + float(node.get("execution_time") or 0), 2)
+    return totals
 
 
 def generate(raw: Path, customers: int, reuse: bool) -> None:
@@ -225,7 +281,9 @@ def save(entry: SizeResult) -> None:
     write_report(results)
 
 
-def bench_size(customers: int, work_root: Path, reuse: bool, with_floor: bool) -> SizeResult:
+def bench_size(
+    customers: int, work_root: Path, reuse: bool, with_floor: bool, with_scheduled: bool = True
+) -> SizeResult:
     work = work_root / f"c{customers}"
     raw = work / "raw"
     print(f"== {customers:,d} customers: generating", file=sys.stderr, flush=True)
@@ -254,6 +312,13 @@ def bench_size(customers: int, work_root: Path, reuse: bool, with_floor: bool) -
     settings = duckdb_settings()
     result.duckdb_settings = f"{settings['threads']} threads, {settings['memory_limit']}"
     save(result)
+    if with_scheduled:
+        print(f"== {customers:,d}: scheduled build", file=sys.stderr, flush=True)
+        seconds, peak, run = scheduled_build(work, raw, target)
+        result.scheduled_seconds, result.scheduled_peak_rss_bytes = round(seconds, 1), peak
+        result.scheduled_steps = run["steps"]
+        result.scheduled_dbt_execution = dbt_execution_seconds(Path(run["dbt_target"]))
+        save(result)
     print(f"== {customers:,d}: appending a day, incremental build", file=sys.stderr, flush=True)
     with duckdb.connect(str(warehouse), read_only=True) as con:
         raw_views = [
@@ -340,6 +405,17 @@ def verdicts(entry: dict) -> list[str]:
         rss = entry["peak_rss_bytes"] / 2**30
         met = "met" if rss < TARGETS["rss_gb_1m"] else f"missed by {rss - 16:.1f} GB"
         out.append(f"1M peak RSS {rss:.1f} GB (target < 16 GB: {met})")
+    scheduled = entry.get("scheduled_seconds")
+    if scheduled and customers == 1_000_000:
+        ratio = scheduled / full
+        met = "met" if ratio <= SCHEDULED_TARGETS["ratio"] else f"missed by {ratio - 1.5:.2f}×"
+        out.append(f"1M scheduled build / bare `dbt run` = {ratio:.2f}× (target ≤ 1.5×: {met})")
+        limit = SCHEDULED_TARGETS["seconds_1m"]
+        met = "met" if scheduled < limit else f"missed by {fmt_seconds(scheduled - limit)}"
+        out.append(f"1M scheduled build {fmt_seconds(scheduled)} (target < 10 min: {met})")
+        rss = (entry.get("scheduled_peak_rss_bytes") or 0) / 2**30
+        met = "met" if rss < SCHEDULED_TARGETS["rss_gb_1m"] else f"missed by {rss - 12:.1f} GB"
+        out.append(f"1M scheduled build peak RSS {rss:.1f} GB (target < 12 GB: {met})")
     if customers in (100_000, 1_000_000) and entry.get("incremental_seconds"):
         share = entry["incremental_seconds"] / full
         met = "met" if share < TARGETS["incremental"] else f"missed: {share / 0.05:.0f}× the target"
@@ -375,6 +451,7 @@ def write_report(results: dict) -> None:
             f"| {e.get('duckdb_settings') or '2 threads, 16GB'} | {e['measured_at']} "
             f"| {' / '.join(str(x) for x in e['load_average'])} |"
         )
+    lines += scheduled_table(sizes)
     lines += ["", "## Targets", ""]
     for e in sizes:
         lines += [f"- {v}" for v in verdicts(e)]
@@ -393,6 +470,42 @@ def write_report(results: dict) -> None:
             slow = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in e.get(key) or [])
             lines.append(f"- {e['customers']:,d}: {slow or '–'}")
     replace_generated_block(REPORT, lines)
+
+
+def scheduled_table(sizes: list[dict]) -> list[str]:
+    """The scheduled build (`python -m orchestration.run`) beside the bare `dbt run`."""
+    if not any(e.get("scheduled_seconds") for e in sizes):
+        return []
+    lines = [
+        "",
+        "## The scheduled build end to end",
+        "",
+        "`python -m orchestration.run` on the same data as the bare `dbt run`: dbt build (models",
+        "and every test), GX, publish, report, exports. Step times are wall times of the job's",
+        "steps; *other* is the rest (start-up, loading the definitions, the summary). Models and",
+        "tests: dbt's execution times summed over its threads.",
+        "",
+        "| customers | bare `dbt run` | scheduled build | × bare | peak RSS | "
+        + " | ".join(STEPS.values())
+        + " | other | dbt models / tests (summed) |",
+        "|---:|---:|---:|---:|---:|" + "---:|" * len(STEPS) + "---:|---|",
+    ]
+    for e in sizes:
+        seconds = e.get("scheduled_seconds")
+        if not seconds:
+            continue
+        steps = e.get("scheduled_steps") or {}
+        dbt = e.get("scheduled_dbt_execution") or {}
+        other = seconds - sum(steps.values())
+        lines.append(
+            f"| {e['customers']:,d} | {fmt_seconds(e['full_seconds'])} | {fmt_seconds(seconds)} "
+            f"| {seconds / e['full_seconds']:.2f}× "
+            f"| {(e.get('scheduled_peak_rss_bytes') or 0) / 2**30:.1f} GB | "
+            + " | ".join(fmt_seconds(steps.get(step)) for step in STEPS)
+            + f" | {fmt_seconds(other)} "
+            f"| {fmt_seconds(dbt.get('model'))} / {fmt_seconds(dbt.get('test'))} |"
+        )
+    return lines
 
 
 def replace_generated_block(path: Path, lines: Sequence[str]) -> None:
@@ -415,6 +528,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="use the raw data of a previous run as it is (with the days it appended)",
     )
     parser.add_argument("--no-floor", action="store_true", help="skip the floor")
+    parser.add_argument(
+        "--no-scheduled", action="store_true", help="skip the scheduled build (orchestration.run)"
+    )
     args = parser.parse_args(argv)
     if any(size < 1 for size in args.sizes):
         parser.error("--sizes must be >= 1")
@@ -424,7 +540,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     for customers in args.sizes:
-        entry = bench_size(customers, args.work, args.reuse_data, not args.no_floor)
+        entry = bench_size(
+            customers, args.work, args.reuse_data, not args.no_floor, not args.no_scheduled
+        )
         print(json.dumps(asdict(entry), indent=2), flush=True)
         for line in verdicts(asdict(entry)):
             print(line, flush=True)

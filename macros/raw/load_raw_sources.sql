@@ -26,16 +26,45 @@
             {%- endif -%}
             {%- do plans.update({table_name: none}) -%}
         {%- else -%}
-            {%- set present = {} -%}
-            {%- for name in cs_raw_file_columns(table_name, found) -%}
-                {%- do present.update({(name | string | trim | lower): name | string}) -%}
+            {%- set header = cs_raw_file_header(table_name, found) -%}
+            {%- set separators = [] -%}
+            {%- for name in header.written if not separators -%}
+                {%- for separator in [';', '\t', '|'] if separator in name and not separators -%}
+                    {%- do separators.append(separator) -%}
+                {%- endfor -%}
             {%- endfor -%}
-            {%- for column in spec.columns | map(attribute='name') -%}
-                {%- if column not in present -%}
-                    {%- do problems.append('file ' ~ found ~ ' has no column "' ~ column ~ '"') -%}
+            {%- if header.empty -%}
+                {#- an empty optional file is a table without rows, like a missing one -#}
+                {%- if spec.required -%}
+                    {%- do problems.append('file ' ~ found ~ ' is empty') -%}
                 {%- endif -%}
-            {%- endfor -%}
-            {%- do plans.update({table_name: {'path': found, 'present': present}}) -%}
+                {%- do plans.update({table_name: none}) -%}
+            {%- elif separators -%}
+                {%- do problems.append('file ' ~ found ~ ' must be comma-separated (its header is separated by '
+                    ~ ({';': 'semicolons', '\t': 'tabs', '|': 'pipes'}[separators[0]]) ~ ')') -%}
+            {%- else -%}
+                {%- set written = {} -%}
+                {%- for name in header.written -%}
+                    {%- set normalized = name | string | trim | lower -%}
+                    {%- do written.update({normalized: written.get(normalized, 0) + 1}) -%}
+                {%- endfor -%}
+                {%- set present = {} -%}
+                {%- for name in header.written -%}
+                    {%- set normalized = name | string | trim | lower -%}
+                    {%- if normalized not in present -%}
+                        {%- do present.update({normalized: header.names[loop.index0] | string}) -%}
+                    {%- endif -%}
+                {%- endfor -%}
+                {%- for column in spec.columns | map(attribute='name') -%}
+                    {%- if written.get(column, 0) > 1 -%}
+                        {%- do problems.append('file ' ~ found ~ ' has the column "' ~ column ~ '" '
+                            ~ written[column] ~ ' times in its header') -%}
+                    {%- elif column not in present -%}
+                        {%- do problems.append('file ' ~ found ~ ' has no column "' ~ column ~ '"') -%}
+                    {%- endif -%}
+                {%- endfor -%}
+                {%- do plans.update({table_name: {'path': found, 'present': present, 'width': header.written | length}}) -%}
+            {%- endif -%}
         {%- endif -%}
     {%- endfor -%}
     {%- if problems | length > 0 -%}
@@ -58,7 +87,7 @@
             {%- do statements.append('create or replace view raw.' ~ table_name ~ ' as select '
                 ~ (selects | join(', ')) ~ ' where 1 = 0') -%}
         {%- else -%}
-            {%- do statements.extend(cs_raw_view_statements(table_name, plan.path, selects | join(', '))) -%}
+            {%- do statements.extend(cs_raw_view_statements(table_name, plan.path, selects | join(', '), plan.width)) -%}
         {%- endif -%}
     {%- endfor -%}
     {%- for statement in statements -%}
@@ -109,7 +138,40 @@
     {{ return(found) }}
 {% endmacro %}
 
-{#- The column names of one raw file, as written in its header. -#}
+{#- The header of one raw file: written (the names exactly as written, in file order, duplicates
+    kept), names (the column names the reader exposes, in the same order: those of the file for
+    Parquet, column_<n> by position for CSV) and empty (a file of 0 bytes, or without even a
+    header line). -#}
+{% macro cs_raw_file_header(table_name, path) %}
+    {{ return(adapter.dispatch('cs_raw_file_header', 'customer_success')(table_name, path)) }}
+{% endmacro %}
+
+{% macro default__cs_raw_file_header(table_name, path) %}
+    {%- if path.endswith('.parquet') -%}
+        {%- set names = cs_raw_file_columns(table_name, path) -%}
+        {{ return({'names': names, 'written': names, 'empty': false}) }}
+    {%- endif -%}
+    {#- the size alone: read_blob reads no content when only the size is selected -#}
+    {%- if run_query("select size from read_blob('" ~ path ~ "')").rows[0][0] == 0 -%}
+        {{ return({'names': [], 'written': [], 'empty': true}) }}
+    {%- endif -%}
+    {#- the header line read as a row of data (a header would have a repeated name renamed), the
+        column count sniffed leniently: the lines of a file are checked when it is read -#}
+    {%- set first_row = run_query("select * from read_csv('" ~ path ~ "', header = false, "
+        ~ "all_varchar = true, delim = ',', quote = '\"', escape = '\"', strict_mode = false, ignore_errors = true) limit 1") -%}
+    {%- if first_row.rows | length == 0 -%}
+        {{ return({'names': [], 'written': [], 'empty': true}) }}
+    {%- endif -%}
+    {%- set written = [] -%}
+    {%- for value in first_row.rows[0] -%}
+        {%- do written.append('' if value is none else value | string) -%}
+    {%- endfor -%}
+    {%- set names = [] -%}
+    {%- for name in written -%}{%- do names.append('column_' ~ loop.index) -%}{%- endfor -%}
+    {{ return({'names': names, 'written': written, 'empty': false}) }}
+{% endmacro %}
+
+{#- The column names of one raw file, as the reader exposes them (Spark, Parquet). -#}
 {% macro cs_raw_file_columns(table_name, path) %}
     {{ return(adapter.dispatch('cs_raw_file_columns', 'customer_success')(table_name, path)) }}
 {% endmacro %}
@@ -124,14 +186,14 @@
 {% endmacro %}
 
 {#- The statements exposing one raw file as the text view raw.<table_name> (select_list: the
-    contract's columns cast to text from the file's columns). -#}
-{% macro cs_raw_view_statements(table_name, path, select_list) %}
-    {{ return(adapter.dispatch('cs_raw_view_statements', 'customer_success')(table_name, path, select_list)) }}
+    contract's columns cast to text from the file's columns; width: a CSV file's column count). -#}
+{% macro cs_raw_view_statements(table_name, path, select_list, width=none) %}
+    {{ return(adapter.dispatch('cs_raw_view_statements', 'customer_success')(table_name, path, select_list, width)) }}
 {% endmacro %}
 
-{% macro default__cs_raw_view_statements(table_name, path, select_list) %}
+{% macro default__cs_raw_view_statements(table_name, path, select_list, width=none) %}
     {{ return(['create or replace view raw.' ~ table_name ~ ' as select ' ~ select_list
-        ~ ' from ' ~ cs_raw_reader(path)]) }}
+        ~ ' from ' ~ cs_raw_reader(path, width, cs_rejects_temp_table(table_name))]) }}
 {% endmacro %}
 
 {#- Engine state to check before anything is read or written (nothing on DuckDB). -#}
@@ -143,11 +205,29 @@
     {{ return('') }}
 {% endmacro %}
 
-{#- A table function reading one raw file with every column as text. -#}
-{% macro cs_raw_reader(path) %}
+{#- A table function reading one raw file with every column as text. A CSV file (width: its
+    column count) is read in the dialect of the raw contract, given explicitly so nothing is
+    sniffed: a header line, comma-separated, `"` quoting with `""` inside a quoted field, columns
+    column_<n> by position. The reader runs in strict mode: a line it cannot split into the
+    header's columns (a column too many or too few, a stray quote, bad UTF-8) is rejected, never
+    cut to the header's width and read as a wrong row. Each read stores the lines it rejected in
+    the temporary tables <rejects_into> and <rejects_into>_scans of the reading connection
+    (macros/raw/rejected_lines.sql): only this path of DuckDB's reader skips exactly the
+    rejected lines when it reads in parallel (plain ignore_errors can lose the line after a
+    stray quote). -#}
+{% macro cs_raw_reader(path, width=none, rejects_into=none) %}
     {%- if path.endswith('.parquet') -%}
         {{ return("read_parquet('" ~ path ~ "')") }}
-    {%- else -%}
-        {{ return("read_csv('" ~ path ~ "', header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', strict_mode = false)") }}
     {%- endif -%}
+    {%- if width is none or rejects_into is none -%}
+        {{ exceptions.raise_compiler_error('cs_raw_reader: a CSV file needs its width and rejects_into') }}
+    {%- endif -%}
+    {%- set columns = [] -%}
+    {%- for position in range(1, width + 1) -%}
+        {%- do columns.append("'column_" ~ position ~ "': 'varchar'") -%}
+    {%- endfor -%}
+    {{ return("read_csv('" ~ path ~ "', header = true, auto_detect = false, columns = {"
+        ~ (columns | join(', ')) ~ "}, delim = ',', quote = '\"', escape = '\"', "
+        ~ "store_rejects = true, rejects_table = '" ~ rejects_into ~ "', rejects_scan = '"
+        ~ rejects_into ~ "_scans')") }}
 {% endmacro %}

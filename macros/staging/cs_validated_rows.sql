@@ -9,6 +9,8 @@
     The model's own logic comes as arguments:
     checks: [{'when': <sql on typed columns>, 'reason': <text>}] (rules across columns)
     references: [{'column', 'model' (a clean staging model) or 'self': true, 'to_column', 'table'}]
+      (a 'self' reference points at the table's own single-column key, and is followed to any
+      depth: a row below a quarantined one is quarantined too)
     currency_column: a currency column whose amounts must be convertible to USD.
     incremental: where tables can be updated in place, an incremental run validates again only
       the keys whose raw rows changed, by the day of the table's event_column, or whose
@@ -22,12 +24,17 @@
 {%- set key_columns = table.key -%}
 {%- set columns = table.columns -%}
 {%- set names = columns | map(attribute='name') | list -%}
+{%- do cs_rejected_lines_hooks(table_name) -%}
 {%- if incremental -%}
     {%- do cs_incremental_staging_config(source_name, table_name, references, currency_column) -%}
     {%- if execute -%}{%- do cs_staging_bucket_column(table) -%}{%- endif -%}
 {%- endif -%}
+{%- for reference in references if execute and reference.get('self') and key_columns != [reference.to_column] -%}
+    {{ exceptions.raise_compiler_error(table_name ~ ': a reference to the table itself must point at its single-column key, not ' ~ reference.to_column) }}
+{%- endfor -%}
 {%- set recompute_keys = incremental and is_incremental() %}
-with
+{#- recursive: a reference to the table itself is followed to any depth (cs_reference_sets) #}
+with{{ ' recursive' if cs_has_self_reference(references) }}
 
 {#- the raw rows are read again by each reader (a full raw table held in memory spills at
     scale); only an incremental run's few rows are held #}

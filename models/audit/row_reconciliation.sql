@@ -4,6 +4,18 @@
 with
 
 {% set base_models = cs_base_models() %}
+{#- lines the CSV reader could not split into the header's columns: read and quarantined #}
+rejected_lines as (
+    {% for table_name in base_models -%}
+    select
+        '{{ table_name }}' as source_table,
+        count(*) as rows_rejected
+    from {{ cs_rejected_lines_relation(table_name) }}
+    {% if not loop.last %}union all
+    {% endif -%}
+    {% endfor %}
+),
+
 {% for table_name, base_model in base_models.items() -%}
 {{ base_model }} as (
     select
@@ -24,6 +36,17 @@ unioned as (
     {% endfor %}
 ),
 
+with_rejected_lines as (
+    select
+        unioned.source_table,
+        unioned.rows_read + coalesce(rejected_lines.rows_rejected, 0) as rows_read,
+        unioned.rows_kept,
+        unioned.rows_quarantined + coalesce(rejected_lines.rows_rejected, 0) as rows_quarantined,
+        unioned.duplicates_removed
+    from unioned
+    left join rejected_lines on unioned.source_table = rejected_lines.source_table
+),
+
 final as (
     select
         source_table,
@@ -32,7 +55,7 @@ final as (
         cast(rows_quarantined as bigint) as rows_quarantined,
         cast(duplicates_removed as bigint) as duplicates_removed,
         {{ cs_safe_divide('rows_quarantined', 'rows_read') }} as quarantine_share
-    from unioned
+    from with_rejected_lines
 )
 
 select * from final

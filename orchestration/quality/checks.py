@@ -56,6 +56,7 @@ def build_gx_checks(
         context: dg.AssetCheckExecutionContext, settings: dg.ResourceParam[Settings]
     ) -> Iterator[dg.AssetCheckResult]:
         selected = {check_key.name for check_key in context.selected_asset_check_keys}
+        context.log.info(f"GX suites {', '.join(sorted(selected))} on {settings.warehouse_path}")
         outcomes = run_suites(
             warehouse_path=settings.warehouse_path,
             suites=[s for s in suites if s.check_name in selected],

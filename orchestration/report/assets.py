@@ -69,6 +69,7 @@ def customer_success_report(
 def mart_exports(
     context: dg.AssetExecutionContext, settings: dg.ResourceParam[Settings]
 ) -> dg.MaterializeResult:
+    context.log.info(f"Exporting the marts of {settings.serving_path}")
     counts = export_marts(settings.serving_path, settings.exports_dir)
     context.log.info(f"Exported {len(counts)} marts to {settings.exports_dir}")
     return dg.MaterializeResult(

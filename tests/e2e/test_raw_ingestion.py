@@ -34,8 +34,9 @@ def read_rows(path: Path) -> list[dict[str, str]]:
 def append_rows(path: Path, rows: list[dict[str, str]]) -> None:
     with path.open(newline="", encoding="utf-8") as handle:
         header = next(csv.reader(handle))
+    # the generator ends lines with \n; one kind of line ending per file (docs/raw-data.md)
     with path.open("a", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=header)
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
         writer.writerows(rows)
 
 

@@ -100,25 +100,31 @@ def run_build_all(
     one deployment do. `orchestration.run` with a DAGSTER_HOME is exercised by the killed-build
     test."""
     from orchestration.factory import build_definitions
+    from orchestration.runguard import release_run_lock
     from orchestration.schedules import MAIN_JOB
 
     with environment({**workspace.env, **extra_env}):
         defs = build_definitions()
-        result = defs.resolve_job_def(MAIN_JOB).execute_in_process(
-            instance=instance,
-            raise_on_error=False,
-            run_config={
-                "loggers": {"console": {"config": {"log_level": "WARNING"}}},
-                "ops": {"dbt_build": {"config": dbt_config or {}}},
-            },
-        )
+        try:
+            result = defs.resolve_job_def(MAIN_JOB).execute_in_process(
+                instance=instance,
+                raise_on_error=False,
+                run_config={
+                    "loggers": {"console": {"config": {"log_level": "WARNING"}}},
+                    "ops": {"dbt_build": {"config": dbt_config or {}}},
+                },
+            )
+        finally:  # as `orchestration.run` does: the run is over, whether it published or not
+            release_run_lock(workspace.warehouse)
     return result, defs
 
 
-def start_build_process(workspace: Workspace, home: Path, **extra_env: str) -> subprocess.Popen:
-    """`python -m orchestration.run` in its own process group, output to ``home/run.log``."""
+def start_build_process(
+    workspace: Workspace, home: Path, console: str = "run.log", **extra_env: str
+) -> subprocess.Popen:
+    """`python -m orchestration.run` in its own process group, output to ``home/<console>``."""
     home.mkdir(parents=True, exist_ok=True)
-    log = (home / "run.log").open("w")
+    log = (home / console).open("w")
     return subprocess.Popen(
         [sys.executable, "-m", "orchestration.run"],
         cwd=PROJECT_DIR,

@@ -3,25 +3,26 @@
 One workspace for the module (own raw data, warehouse, dbt target; never the repository's
 warehouse/) and one Dagster instance, built in order as the days of one deployment: a first build
 with one out-of-range survey score, a second build while another process reads the serving file, a
-build with too many bad rows, a build whose raw volume fell (a failing GX check), and a build killed
-mid-run. The warehouse and the record of the last publish carry over between them.
+build with too many bad rows and a build whose raw volume fell (a failing GX check); builds killed
+at each stage are test_faults.py's. The warehouse and the record of the last publish carry over
+between them.
 """
 
 from __future__ import annotations
 
 import csv
-import os
 import shutil
-import signal
 import subprocess
 import sys
 import textwrap
-import time
+from dataclasses import replace
 
 import dagster as dg
+import duckdb
 import pytest
 
 from orchestration.publish import PUBLISH_KEY, last_publish
+from orchestration.report.history import restatements
 from orchestration.serving import TEMP_SUFFIX, serving_layer
 from orchestration.settings import Settings
 from tests.orchestration.harness import (
@@ -31,9 +32,9 @@ from tests.orchestration.harness import (
     run_build_all,
     set_scores,
     sha256,
-    start_build_process,
     step_failures,
 )
+from tests.orchestration.webhook import Webhook, evaluate_alert_sensor, read_log
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +59,16 @@ def materialised(result: dg.ExecuteInProcessResult) -> set[dg.AssetKey]:
         event.asset_key
         for event in result.all_events
         if event.event_type_value == "ASSET_MATERIALIZATION"
+    }
+
+
+def raw_freshness(result: dg.ExecuteInProcessResult) -> dict[str, object]:
+    """The Dagster freshness check of each raw table, by table."""
+    return {
+        event.event_specific_data.asset_key.path[-1]: event.event_specific_data
+        for event in result.all_events
+        if event.event_type_value == "ASSET_CHECK_EVALUATION"
+        and event.event_specific_data.check_name == "freshness"
     }
 
 
@@ -86,6 +97,11 @@ def test_whole_graph_materialises_checks_pass_and_publishes(first_build, workspa
     evaluations = check_evaluations(result)
     graph = defs.resolve_asset_graph()
     assert set(evaluations) == {key.name for key in graph.asset_check_keys}
+    # the generated data ends in 2025: every raw table is stale against the wall clock (a warning)
+    stale = raw_freshness(result)
+    assert stale and all(not e.passed and e.severity.value == "WARN" for e in stale.values())
+    assert all(e.metadata["lag_days"].value > 300 for e in stale.values())
+    evaluations.pop("freshness")
     assert [name for name, e in evaluations.items() if not e.passed] == []
     assert {name for name in evaluations if name.startswith("gx_")} == {
         "gx_raw_volume",
@@ -247,15 +263,23 @@ def keep_every_fifth_pair(path) -> None:
         csv.writer(handle).writerows([rows[0], *(r for i, r in enumerate(rows[1:]) if i % 5 < 2)])
 
 
-def test_a_failing_gx_check_blocks_publishing_and_is_never_a_baseline(
-    second_build, workspace, instance
-):
-    second, _, _ = second_build
+@pytest.fixture(scope="module")
+def shrunk_build(second_build, workspace, instance):
+    """A build whose raw volume fell: a failing GX check blocks its publish."""
     before = sha256(workspace.serving)
     shrunk = workspace.root / "raw_shrunk"
     shutil.copytree(workspace.root / "raw_corrected", shrunk)
     keep_every_fifth_pair(shrunk / "product_usage.csv")  # nothing references usage rows
     result, _ = run_build_all(workspace, instance, CS_RAW_DATA_DIR=str(shrunk))
+    built = query(workspace.warehouse, "select distinct build_id from audit.published_figures")
+    return result, before, {build_id for (build_id,) in built}
+
+
+def test_a_failing_gx_check_blocks_publishing_and_is_never_a_baseline(
+    second_build, shrunk_build, workspace, instance
+):
+    second, _, _ = second_build
+    result, before, _ = shrunk_build
     assert not result.success
     volume = check_evaluations(result)["gx_raw_volume"]
     assert not volume.passed and volume.severity == dg.AssetCheckSeverity.ERROR
@@ -268,21 +292,55 @@ def test_a_failing_gx_check_blocks_publishing_and_is_never_a_baseline(
     assert baseline is not None and baseline.run_id == second.run_id
 
 
-def test_killed_build_leaves_the_serving_file_byte_identical(second_build, workspace):
-    before = sha256(workspace.serving)
-    home = workspace.root / "home_killed"
-    process = start_build_process(workspace, home)
-    log = home / "run.log"
+def test_each_publish_appends_its_headline_figures_and_the_restatements_show(
+    first_build, second_build, shrunk_build, workspace
+):
+    """The second build corrected a survey score that the first had quarantined: the NPS of its
+    month was restated. The blocked build's figures never reach the published history."""
+    first, _ = first_build
+    second, _, _ = second_build
+    blocked, _, built = shrunk_build
+    history = "select build_id, count(*) from audit.published_figures group by build_id"
+    published = dict(query(workspace.serving, history))
+    assert set(published) == {first.run_id, second.run_id}
+    assert published[first.run_id] == published[second.run_id] > 0
+    assert built == {first.run_id, second.run_id, blocked.run_id}  # built, not published
+    marts = query(workspace.serving, "select distinct mart from audit.published_figures")
+    assert {mart for (mart,) in marts} == {
+        "mart_revenue_retention",
+        "mart_logo_churn",
+        "mart_nps",
+        "mart_support_kpis",
+    }
+
+    connection = duckdb.connect(str(workspace.serving), read_only=True)
     try:
-        deadline = time.monotonic() + 180
-        while "OK created sql table model" not in log.read_text(errors="replace"):
-            assert process.poll() is None, log.read_text(errors="replace")[-3000:]
-            assert time.monotonic() < deadline, "the build never got to dbt"
-            time.sleep(0.2)
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
+        restated = restatements(connection)
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-    assert process.returncode == -signal.SIGKILL
-    assert sha256(workspace.serving) == before
+        connection.close()
+    assert restated and {row["mart"] for row in restated} == {"mart_nps"}
+    assert {(row["previous_build_id"], row["build_id"]) for row in restated} == {
+        (first.run_id, second.run_id)
+    }
+    responses = [row for row in restated if row["figure"] == "responses"]
+    assert len(responses) == 1 and responses[0]["change"] == 1  # the corrected response
+
+
+def test_the_blocked_build_posts_its_failed_check_to_the_webhook(
+    shrunk_build, workspace, instance, tmp_path
+):
+    blocked, _, _ = shrunk_build
+    with environment(workspace.env):
+        settings = Settings.from_env()
+    with Webhook() as webhook:
+        alerts = replace(settings.alerts, webhook_url=webhook.url, log_path=tmp_path / "a.jsonl")
+        evaluate_alert_sensor(
+            instance, instance.get_run_by_id(blocked.run_id), replace(settings, alerts=alerts)
+        )
+    (body,) = webhook.bodies
+    assert body["kind"] == "publish_blocked" and body["run_id"] == blocked.run_id
+    assert body["job"] == "build_all"
+    (check,) = body["failed_checks"]
+    assert (check["asset"], check["check"]) == ("audit/row_reconciliation", "gx_raw_volume")
+    assert "1 error expectation(s) failed" in check["message"]
+    assert read_log(tmp_path / "a.jsonl")[0]["delivery"].startswith("posted to 127.0.0.1")

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -189,6 +190,15 @@ def test_definitions_wire_jobs_schedule_checks_and_publish(parsed):
     gx = [k for k in graph.asset_check_keys if k.name.startswith("gx_")]
     assert {k.name for k in gx} == {"gx_raw_volume", "gx_raw_freshness", "gx_headline_drift"}
     assert all(graph.get_check_spec(k).blocking for k in gx)
+    # raw tables: a non-blocking freshness check each; serving assets: a freshness policy
+    fresh = [k for k in graph.asset_check_keys if k.name == "freshness"]
+    assert fresh and {graph.get(k.asset_key).group_name for k in fresh} == {"raw"}
+    assert not any(graph.get_check_spec(k).blocking for k in fresh)
+    main_checks = defs.resolve_job_def(MAIN_JOB).asset_layer.asset_graph.asset_check_keys
+    assert set(fresh) <= set(main_checks)  # build_all runs them, though raw is not executable
+    assert graph.get(PUBLISH_KEY).freshness_policy is not None
+    assert {sensor.name for sensor in defs.sensors} == {"raw_data_sensor", "alert_on_run_failure"}
+    assert defs.resolve_sensor_def("raw_data_sensor").job_name == MAIN_JOB
 
 
 def test_publish_alone_is_refused_before_it_touches_a_file(parsed, tmp_path):
@@ -210,6 +220,7 @@ class LockedInvocation:
     """What dbt reports when another process holds the warehouse file."""
 
     adapter = None
+    process = SimpleNamespace(poll=lambda: 1)  # dbt has exited
 
     def stream(self) -> LockedInvocation:
         return self
@@ -236,6 +247,43 @@ def test_a_locked_warehouse_is_retried_by_the_dbt_step_then_fails(parsed, monkey
     assert not result.success
     assert kinds.count("STEP_UP_FOR_RETRY") == 2 and kinds.count("STEP_RESTARTED") == 2
     assert "Could not set lock" in step_failures(result)["dbt_build"]
+
+
+HOLD_WAREHOUSE = (
+    "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print(1, flush=True); "
+    "time.sleep(600)"
+)
+
+
+def test_a_warehouse_held_by_another_process_fails_fast_naming_it(parsed, tmp_path):
+    """A notebook holding the warehouse: dbt is not even started, the retries are the configured
+    ones, and the failure names the holder's PID."""
+    from orchestration.factory import build_definitions
+    from orchestration.schedules import MAIN_JOB
+
+    warehouse = tmp_path / "held.duckdb"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_WAREHOUSE, str(warehouse)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout.readline().strip() == "1"
+        env = {
+            **parsed,
+            "CS_WAREHOUSE_PATH": str(warehouse),
+            "CS_RUN_MAX_RETRIES": "1",
+            "CS_RUN_RETRY_WAIT_SECONDS": "1",
+        }
+        with environment(env):
+            defs = build_definitions()
+            began = time.monotonic()
+            result = defs.resolve_job_def(MAIN_JOB).execute_in_process(raise_on_error=False)
+        assert time.monotonic() - began < 60
+    finally:
+        holder.kill()
+        holder.wait()
+    kinds = [event.event_type_value for event in result.all_events]
+    assert not result.success and kinds.count("STEP_UP_FOR_RETRY") == 1
+    assert f"(PID {holder.pid})" in step_failures(result)["dbt_build"]
 
 
 # ---------------------------------------------------------------------------- settings

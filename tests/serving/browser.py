@@ -21,7 +21,7 @@ CHROMIUM_FLAGS = (
     "--enable-logging=stderr",
     "--v=0",
 )
-WINDOW = (1280, 4400)
+WINDOW = (1280, 8000)
 
 
 def chromium_path() -> str:

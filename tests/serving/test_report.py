@@ -201,7 +201,8 @@ def test_red_accounts_table_lists_the_marts_red_accounts(serving_workspace, page
         "where month = cast(? as date) and health_band = 'red' order by health_score, customer_id",
         [month],
     )
-    table = re.search(r'<table data-rows="(\d+)">', page_all.dom)
+    section = page_all.dom[page_all.dom.index('<section id="red-accounts">') :]
+    table = re.search(r'<table data-rows="(\d+)">', section)
     assert table and int(table.group(1)) == len(red)
     rows = [attributes(a) for a in re.findall(r'<tr class="red-account" ([^>]*)>', page_all.dom)]
     shown_rows = [(r["data-customer-id"], r["data-main-risk-factor"]) for r in rows]

@@ -170,7 +170,7 @@ def test_backtest_tiles_show_lift_and_auc(whole: PageLoad):
     section = whole.dom[whole.dom.index('id="health-trust"') :]
     tiles = {
         (a["data-metric"], a["data-band"]): a
-        for a in map(attributes, re.findall(r'<div class="kpi" ([^>]*)>', section))
+        for a in map(attributes, re.findall(r'<div class="kpi backtest" ([^>]*)>', section))
     }
     assert float(tiles[("auc", "all")]["data-value"]) == 0.8
     assert float(tiles[("lift", "red")]["data-value"]) == 3.0

@@ -101,7 +101,7 @@ def test_backtest_tiles_and_chart_equal_the_mart(serving_workspace, page):
     section = page.dom[page.dom.index('id="health-trust"') :]
     tiles = {
         (a["data-metric"], a["data-band"]): a
-        for a in map(attributes, re.findall(r'<div class="kpi" ([^>]*)>', section))
+        for a in map(attributes, re.findall(r'<div class="kpi backtest" ([^>]*)>', section))
     }
     for (metric, band), tile in tiles.items():
         expected = serving_workspace.query(

@@ -25,7 +25,7 @@ P_REASON_PAYMENT = 0.7  # of the cancellations after a payment failure, those re
 FALSE_ALARMS_PER_DAY = 0.008 / 30  # episodes of accounts that stay, per paid day
 FALSE_ALARM_DAYS = (45, 120)
 RAMP_DAYS = 21
-# Customers are far fewer than this many days apart in the lookup key (days since 1970 < 10^6).
+# lookup key = customer * KEY_STRIDE + day: days since 1970 stay far below it
 KEY_STRIDE = 1_000_000
 
 

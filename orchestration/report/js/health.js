@@ -43,7 +43,7 @@ function healthTrust(segment) {
   var tiles = el("div", { "class": "kpis" });
   [["auc", "AUC (all accounts)", "all", "score"], ["lift", "Red lift", "red", "ratio"], ["churn_rate_3m", "Red churn within 3m", "red", "pct"], ["churn_rate_3m", "All churn within 3m", "all", "pct"]].forEach(function (t) {
     var v = latest[t[2]] ? latest[t[2]][t[0]] : null;
-    var tile = el("div", { "class": "kpi", "data-metric": t[0], "data-band": t[2], "data-month": last || "", "data-value": String(v) });
+    var tile = el("div", { "class": "kpi backtest", "data-metric": t[0], "data-band": t[2], "data-month": last || "", "data-value": String(v) });
     tile.appendChild(el("div", { "class": "kpi-label" }, t[1] + (last ? " (" + last.slice(0, 7) + ")" : "")));
     tile.appendChild(el("div", { "class": "kpi-value" }, fmt(t[3], v)));
     tiles.appendChild(tile);

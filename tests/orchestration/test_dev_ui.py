@@ -29,7 +29,8 @@ def test_the_default_instance_is_the_one_make_run_writes():
     (made,) = re.findall(r"^export DAGSTER_HOME \?= \$\(CURDIR\)/(\S+)$", makefile, re.M)
     assert Path(made) == DEFAULT_DAGSTER_HOME
     assert dagster_home({}, PROJECT_DIR) == PROJECT_DIR / made
-    assert dagster_home({"DAGSTER_HOME": "/srv/dagster"}, PROJECT_DIR) == Path("/srv/dagster")
+    elsewhere = PROJECT_DIR.parent / "dagster_elsewhere"
+    assert dagster_home({"DAGSTER_HOME": str(elsewhere)}, PROJECT_DIR) == elsewhere
 
 
 def test_prepare_home_adds_the_project_settings_and_keeps_the_instance_own(tmp_path):

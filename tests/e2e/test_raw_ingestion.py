@@ -224,7 +224,8 @@ def built(clean_dir: Path, tmp_path_factory: pytest.TempPathFactory):
             "build",
             "--select",
             "staging",
-            "audit",
+            "quarantined_rows",
+            "row_reconciliation",
             "--indirect-selection",
             "cautious",
             "--vars",
@@ -413,7 +414,7 @@ def test_parquet_input_reads_like_csv(clean_dir: Path, tmp_path: Path) -> None:
         )
     converter.close()
     env = isolated_env(tmp_path, raw)
-    result = run_dbt(["run", "--select", "staging", "audit"], env)
+    result = run_dbt(["run", "--select", "staging", "quarantined_rows", "row_reconciliation"], env)
     assert result.returncode == 0, result.output[-3000:]
     connection = duckdb.connect(env["CS_WAREHOUSE_PATH"], read_only=True)
     kept = dict(

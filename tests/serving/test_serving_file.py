@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.report.exports import export_marts
-from orchestration.serving import serving_layer, write_serving_file
+from orchestration.serving import STORAGE_VERSION, serving_layer, write_serving_file
 from tests.serving.conftest import ServingWorkspace
 
 
@@ -40,7 +40,7 @@ def test_the_serving_file_lists_only_the_serving_layer(serving_workspace: Servin
         "select tags from duckdb_databases() where not internal and database_name not in "
         "('memory', 'temp')"
     )[0]
-    assert tags["storage_version"].startswith("v1.4.0")
+    assert tags["storage_version"].startswith(STORAGE_VERSION)
 
 
 def test_tables_and_columns_carry_the_dbt_descriptions(serving_workspace: ServingWorkspace):

@@ -34,6 +34,8 @@ WHOLE_BASE = {
     "net_revenue_churn_rate": ("mart_revenue_retention", "net_revenue_churn_rate"),
     "nrr_12m": ("mart_revenue_retention", "nrr_12m"),
     "arpa": ("mart_revenue_retention", "arpa"),
+    "fx_impact_mrr": ("mart_revenue_retention", "fx_impact_mrr"),
+    "churned_mrr_involuntary": ("mart_revenue_retention", "churned_mrr_involuntary"),
     "customers": ("mart_logo_churn", "customers_end"),
     "logo_churn_rate": ("mart_logo_churn", "logo_churn_rate"),
     "crr": ("mart_logo_churn", "customer_retention_rate"),
@@ -59,6 +61,7 @@ WHOLE_BASE = {
 }
 BY_SEGMENT = (
     "mrr",
+    "fx_impact_mrr",
     "nrr",
     "grr",
     "logo_churn_rate",

@@ -24,7 +24,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.dbt_runner import generate_data, isolated_env, run_dbt
+from tests.dbt_runner import build_raw_ingestion, generate_data, isolated_env, run_dbt
 
 AS_OF = "2025-06-30"
 CHAIN = [f"C_CHAIN_{depth}" for depth in range(1, 6)]
@@ -139,20 +139,7 @@ def built(clean_dir: Path, tmp_path_factory: pytest.TempPathFactory):
     expected = inject_reference_faults(raw)
     ragged = inject_ragged_lines(raw)
     env = isolated_env(work, raw)
-    result = run_dbt(
-        [
-            "build",
-            "--select",
-            "staging",
-            "quarantined_rows",
-            "row_reconciliation",
-            "--indirect-selection",
-            "cautious",
-            "--vars",
-            f"{{as_of_date: '{AS_OF}', max_quarantine_share: 0.9}}",
-        ],
-        env,
-    )
+    result = build_raw_ingestion(env, AS_OF, 0.9)
     assert result.returncode == 0, result.output[-4000:]
     connection = duckdb.connect(env["CS_WAREHOUSE_PATH"], read_only=True)
     yield connection, expected, ragged, invoices_before

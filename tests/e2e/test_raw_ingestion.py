@@ -21,7 +21,15 @@ import duckdb
 import pytest
 
 from orchestration.raw_contract import load_raw_contract
-from tests.dbt_runner import DBT, PROJECT_DIR, generate_data, isolated_env, run_dbt
+from tests.dbt_runner import (
+    DBT,
+    PROJECT_DIR,
+    RAW_INGESTION,
+    build_raw_ingestion,
+    generate_data,
+    isolated_env,
+    run_dbt,
+)
 
 AS_OF = "2025-06-30"
 
@@ -219,20 +227,7 @@ def built(clean_dir: Path, tmp_path_factory: pytest.TempPathFactory):
     counts_before = {path.stem: raw_row_count(path) for path in raw.glob("*.csv")}
     expected = injected(raw)
     env = isolated_env(work, raw)
-    result = run_dbt(
-        [
-            "build",
-            "--select",
-            "staging",
-            "quarantined_rows",
-            "row_reconciliation",
-            "--indirect-selection",
-            "cautious",
-            "--vars",
-            f"{{as_of_date: '{AS_OF}', max_quarantine_share: 0.5}}",
-        ],
-        env,
-    )
+    result = build_raw_ingestion(env, AS_OF, 0.5)
     assert result.returncode == 0, result.output[-4000:]
     connection = duckdb.connect(env["CS_WAREHOUSE_PATH"], read_only=True)
     yield connection, raw, expected, counts_before
@@ -414,7 +409,7 @@ def test_parquet_input_reads_like_csv(clean_dir: Path, tmp_path: Path) -> None:
         )
     converter.close()
     env = isolated_env(tmp_path, raw)
-    result = run_dbt(["run", "--select", "staging", "quarantined_rows", "row_reconciliation"], env)
+    result = run_dbt(["run", "--select", *RAW_INGESTION], env)
     assert result.returncode == 0, result.output[-3000:]
     connection = duckdb.connect(env["CS_WAREHOUSE_PATH"], read_only=True)
     kept = dict(

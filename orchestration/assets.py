@@ -141,7 +141,11 @@ def build_dbt_assets(
             # an interrupted run (SIGTERM, Ctrl-C) gives dbt this long to stop, not dagster-dbt's
             # 25 s: DuckDB recovers a killed writer, and the next build rewrites the warehouse
             invocation.termination_timeout_seconds = STOP_GRACE_SECONDS
-            yield from invocation.stream().fetch_row_counts()
+            # Events as dbt emits them. dagster-dbt's fetch_row_counts() would hold every event
+            # until dbt exits on DuckDB (its count queries need dbt's write lock released): no
+            # progress in the UI, and an interrupted run waiting for the whole build. The
+            # published relations' row counts are on the publish step's materialization.
+            yield from invocation.stream()
         except (DagsterDbtCliRuntimeError, duckdb.Error) as err:
             if is_transient_failure(str(err)):
                 context.log.warning(

@@ -166,8 +166,8 @@ def test_sigterm_stops_a_build_within_seconds_and_publishes_nothing(deployment, 
     stopped = time.monotonic() - began
     _, alive = psutil.wait_procs(children, timeout=5)
     assert not alive
-    # measured 33-43 s on a loaded 2-core machine: the target of a few seconds is not met yet
-    assert stopped < 60, f"took {stopped:.1f} s"
+    # within seconds: dbt gets SIGINT at once, then SIGKILL after its 3 s grace period
+    assert stopped < 15, f"took {stopped:.1f} s"
     assert process.returncode == 1
     assert "BUILD FAILED: nothing was published" in console(deployment, process)
     assert published(deployment) == good_build["state"]

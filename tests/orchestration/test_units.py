@@ -222,10 +222,7 @@ class LockedInvocation:
     adapter = None
     process = SimpleNamespace(poll=lambda: 1)  # dbt has exited
 
-    def stream(self) -> LockedInvocation:
-        return self
-
-    def fetch_row_counts(self) -> None:
+    def stream(self) -> None:
         raise DagsterDbtCliRuntimeError(
             'IO Error: Could not set lock on file "w.duckdb": Conflicting lock is held'
         )

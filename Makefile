@@ -52,7 +52,7 @@ setup-dev: $(UV)
 bouncer: $(UV)
 	@UV_PROJECT_ENVIRONMENT=$(CURDIR)/.venv-bouncer $(UV_SYNC) --project envs/bouncer
 
-# DuckDB 1.x clients (Python duckdb 1.4, the duckdb CLI 1.5) for the test that opens the serving
+# DuckDB 1.x clients (Python duckdb 1.2, the duckdb CLI 1.5) for the test that opens the serving
 # file as BI tools do; .venv holds DuckDB 2.0.
 duckdb1: $(UV)
 	@UV_PROJECT_ENVIRONMENT=$(CURDIR)/.venv-duckdb1 $(UV_SYNC) --project envs/duckdb1
@@ -116,11 +116,12 @@ lint-checks:
 	DBT_TARGET_PATH=target/sqlfluff $(BIN)/sqlfluff lint --processes 2 models tests/dbt
 	.venv-bouncer/bin/dbt-bouncer run --config-file dbt-bouncer.yml
 
-# Three workers, one test file each at a time (module fixtures build once): the Spark build waits
-# on per-statement latency more than it computes, so a third worker keeps both cores busy. Exit
-# code 5 (nothing collected) is a failure.
+# Four workers, one test file each at a time (module fixtures build once), the longest files
+# first (tests/conftest.py): on 2 cores the builds wait on disk, on Spark's per-statement latency
+# and on the processes the fault tests start and stop, so four keep both cores busy. Exit code 5
+# (nothing collected) is a failure.
 pytest-run:
-	$(BIN)/python -m pytest -n 3 --dist loadfile --durations=15 tests; rc=$$?; \
+	$(BIN)/python -m pytest -n 4 --dist loadfile --durations=15 tests; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
 # Linters and tests side by side (2 cores); each one's output is printed whole when it finishes.

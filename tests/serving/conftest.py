@@ -12,6 +12,8 @@ manifest`), where relations are named after the default warehouse file, database
 from __future__ import annotations
 
 import json
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from filelock import FileLock
 from orchestration.project import Node, model_nodes
 from orchestration.serving import serving_layer, write_serving_file
 from tests.dbt_runner import generate_data, isolated_env, run_dbt
+from tests.serving.metricflow import MetricFlow
 
 
 @dataclass(frozen=True)
@@ -74,3 +77,12 @@ def serving_workspace(tmp_path_factory: pytest.TempPathFactory, worker_id: str) 
     root.mkdir(exist_ok=True)
     with FileLock(str(root) + ".lock"):
         return build_workspace(root)
+
+
+@pytest.fixture(scope="session")
+def metricflow(serving_workspace: ServingWorkspace) -> Iterator[MetricFlow]:
+    """One `mf` process for the session's semantic-layer tests (loads the project once)."""
+    scratch = Path(tempfile.mkdtemp(prefix="mf_", dir=serving_workspace.root))
+    client = MetricFlow(serving_workspace.env, scratch)
+    yield client
+    client.close()

@@ -63,7 +63,7 @@ def expected_counts(workspace: ServingWorkspace) -> dict[str, int]:
     }
 
 
-def test_python_duckdb_1_4_reads_every_table(serving_workspace: ServingWorkspace):
+def test_python_duckdb_1_2_reads_every_table(serving_workspace: ServingWorkspace):
     old = read_every_table(client("python"), serving_workspace.serving)
     current = read_every_table(sys.executable, serving_workspace.serving)
     assert old["version"].startswith("1.2.") and current["version"].startswith("2.")

@@ -4,7 +4,7 @@ figures of marts.mart_health_backtest, month by month."""
 from __future__ import annotations
 
 from tests.serving.conftest import ServingWorkspace
-from tests.serving.test_semantic_layer import mf_query, number, same
+from tests.serving.metricflow import MetricFlow, number, same
 
 # metric -> (health_band row, column) of mart_health_backtest
 BACKTEST = {
@@ -17,8 +17,10 @@ BACKTEST = {
 }
 
 
-def test_backtest_metrics_equal_the_mart(serving_workspace: ServingWorkspace) -> None:
-    rows = mf_query(serving_workspace, list(BACKTEST), ["metric_time__month"])
+def test_backtest_metrics_equal_the_mart(
+    serving_workspace: ServingWorkspace, metricflow: MetricFlow
+) -> None:
+    rows = metricflow.query(list(BACKTEST), ["metric_time__month"])
     columns = sorted({column for _, column in BACKTEST.values()})
     marts = {
         (str(month), band): dict(zip(columns, values, strict=True))

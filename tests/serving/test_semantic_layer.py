@@ -10,19 +10,15 @@ dim_customers. Every `mf` command shown in the README and docs/serving.md runs h
 from __future__ import annotations
 
 import csv
-import math
 import re
 import shlex
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from tests.dbt_runner import PROJECT_DIR
 from tests.serving.conftest import ServingWorkspace
-
-MF = Path(sys.executable).with_name("mf")
+from tests.serving.metricflow import MF, MetricFlow, number, same
 
 # metric -> (mart, column): the whole-base figures the semantic layer must reproduce.
 WHOLE_BASE = {
@@ -83,54 +79,14 @@ GUIDES = (PROJECT_DIR / "README.md", PROJECT_DIR / "docs" / "serving.md")
 MF_EXAMPLE = re.compile(r"^\.venv/bin/mf (.+)$", re.MULTILINE)
 
 
-def run_mf(workspace: ServingWorkspace, *args: str) -> subprocess.CompletedProcess:
-    manifest = PROJECT_DIR / "target" / "semantic_manifest.json"
-    assert manifest.exists(), f"{manifest} is missing: run `make manifest` (dbt parse) first"
-    return subprocess.run(
-        [str(MF), *args],
-        cwd=PROJECT_DIR,
-        env=workspace.env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
-def mf_query(workspace: ServingWorkspace, metrics: list[str], group_by: list[str]) -> list[dict]:
-    out = workspace.root / f"mf_{'_'.join(group_by)}.csv"
-    done = run_mf(
-        workspace,
-        "query",
-        "--metrics",
-        ",".join(metrics),
-        "--group-by",
-        ",".join(group_by),
-        "--csv",
-        str(out),
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    with out.open(newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-def number(text: str | None) -> float | None:
-    return None if text in (None, "", "None", "nan") else float(text)
-
-
-def same(actual: float | None, expected: float | None) -> bool:
-    if expected is None or actual is None:
-        return actual is None and expected is None
-    return math.isclose(actual, float(expected), rel_tol=1e-9, abs_tol=1e-9)
-
-
 def mart_values(workspace: ServingWorkspace, mart: str, column: str) -> dict[tuple, float]:
     rows = workspace.query(f"select month, segment, {column} from marts.{mart}")
     return {(str(month), segment): value for month, segment, value in rows}
 
 
 @pytest.fixture(scope="module")
-def whole_base(serving_workspace: ServingWorkspace) -> list[dict]:
-    return mf_query(serving_workspace, list(WHOLE_BASE), ["metric_time__month"])
+def whole_base(metricflow: MetricFlow) -> list[dict]:
+    return metricflow.query(list(WHOLE_BASE), ["metric_time__month"])
 
 
 def test_whole_base_metrics_equal_the_marts(serving_workspace, whole_base):
@@ -151,8 +107,8 @@ def test_whole_base_metrics_equal_the_marts(serving_workspace, whole_base):
         assert any(number(row[metric]) for row in whole_base), metric
 
 
-def test_metrics_by_segment_equal_the_marts_segment_rows(serving_workspace):
-    rows = mf_query(serving_workspace, list(BY_SEGMENT), ["metric_time__month", SEGMENT])
+def test_metrics_by_segment_equal_the_marts_segment_rows(serving_workspace, metricflow):
+    rows = metricflow.query(list(BY_SEGMENT), ["metric_time__month", SEGMENT])
     segments = {row[SEGMENT] for row in rows}
     # decomposable metrics read the segment rows only: no blank 'all' row
     assert segments == {"smb", "mid_market", "enterprise"}
@@ -167,8 +123,8 @@ def test_metrics_by_segment_equal_the_marts_segment_rows(serving_workspace):
     assert checked >= len(BY_SEGMENT) * 3
 
 
-def test_whole_base_metrics_by_segment_are_the_all_rows(serving_workspace):
-    rows = mf_query(serving_workspace, ["nrr_12m", "clv"], ["metric_time__month", SEGMENT])
+def test_whole_base_metrics_by_segment_are_the_all_rows(serving_workspace, metricflow):
+    rows = metricflow.query(["nrr_12m", "clv"], ["metric_time__month", SEGMENT])
     assert {row[SEGMENT] for row in rows} == {"all"}
     for metric in ("nrr_12m", "clv"):
         mart, column = WHOLE_BASE[metric]
@@ -178,11 +134,11 @@ def test_whole_base_metrics_by_segment_are_the_all_rows(serving_workspace):
             assert same(number(row[metric]), expected[key]), (metric, key, row[metric])
 
 
-def test_segment_and_customer_attributes_are_dimensions(serving_workspace):
-    done = run_mf(serving_workspace, "list", "dimensions", "--metrics", "nrr")
+def test_segment_and_customer_attributes_are_dimensions(metricflow):
+    done = metricflow.run("list", "dimensions", "--metrics", "nrr")
     assert done.returncode == 0, done.stdout + done.stderr
     assert SEGMENT in done.stdout
-    done = run_mf(serving_workspace, "list", "dimensions", "--metrics", "quick_ratio")
+    done = metricflow.run("list", "dimensions", "--metrics", "quick_ratio")
     assert done.returncode == 0, done.stdout + done.stderr
     for dimension in (SEGMENT, *CUSTOMER_DIMENSIONS):
         assert dimension in done.stdout, dimension
@@ -205,10 +161,10 @@ def _quick_ratios(serving_workspace: ServingWorkspace) -> dict[tuple, float | No
     return mart_values(serving_workspace, "mart_revenue_retention", column)
 
 
-def test_quick_ratio_equals_the_mart(serving_workspace):
+def test_quick_ratio_equals_the_mart(serving_workspace, metricflow):
     expected = _quick_ratios(serving_workspace)
-    whole = mf_query(serving_workspace, ["quick_ratio"], ["metric_time__month"])
-    by_segment = mf_query(serving_workspace, ["quick_ratio"], ["metric_time__month", SEGMENT])
+    whole = metricflow.query(["quick_ratio"], ["metric_time__month"])
+    by_segment = metricflow.query(["quick_ratio"], ["metric_time__month", SEGMENT])
     checked = 0
     for rows, segment_of in ((whole, lambda row: "all"), (by_segment, lambda row: row[SEGMENT])):
         for row in rows:
@@ -219,12 +175,12 @@ def test_quick_ratio_equals_the_mart(serving_workspace):
 
 
 @pytest.mark.parametrize("dimension", list(CUSTOMER_DIMENSIONS))
-def test_customer_grain_metrics_by_customer_attribute(serving_workspace, dimension):
+def test_customer_grain_metrics_by_customer_attribute(serving_workspace, metricflow, dimension):
     """customer_mrr, active_customers and quick_ratio grouped by a dim_customers attribute equal
     the movements of fct_mrr_movements summed per that attribute."""
     column = CUSTOMER_DIMENSIONS[dimension]
     metrics = ["customer_mrr", "active_customers", "quick_ratio"]
-    rows = mf_query(serving_workspace, metrics, ["metric_time__month", dimension])
+    rows = metricflow.query(metrics, ["metric_time__month", dimension])
     expected = {
         (str(month), attribute): (mrr, active, quick)
         for month, attribute, mrr, active, quick in serving_workspace.query(
@@ -251,6 +207,21 @@ def _guide_examples() -> list[str]:
     return sorted({match for guide in GUIDES for match in MF_EXAMPLE.findall(guide.read_text())})
 
 
+def test_the_mf_executable_answers(serving_workspace):
+    """The other tests send `mf`'s commands to one process through its click group; the
+    executable the guides call is that group too."""
+    done = subprocess.run(
+        [str(MF), "list", "metrics"],
+        cwd=PROJECT_DIR,
+        env=serving_workspace.env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "nrr" in done.stdout and "quick_ratio" in done.stdout
+
+
 def test_the_guides_show_mf_examples():
     examples = _guide_examples()
     assert any(example.startswith("query") for example in examples)
@@ -258,19 +229,19 @@ def test_the_guides_show_mf_examples():
 
 
 @pytest.mark.parametrize("example", _guide_examples())
-def test_guide_mf_example_runs(serving_workspace, example):
+def test_guide_mf_example_runs(serving_workspace, metricflow, example):
     """Every `.venv/bin/mf ...` line of the README and docs/serving.md runs; a query is ordered
     by month, as its rows come back sorted."""
     args = shlex.split(example)
     if args[0] != "query":
-        done = run_mf(serving_workspace, *args)
+        done = metricflow.run(*args)
         assert done.returncode == 0, done.stdout + done.stderr
         if args[0] == "validate-configs":
             assert "ERRORS: 0" in done.stdout and "Breaking issues" not in done.stdout
         return
     assert "--order" in args, f"unordered example: {example}"
     out = serving_workspace.root / f"example_{abs(hash(example))}.csv"
-    done = run_mf(serving_workspace, *args, "--csv", str(out))
+    done = metricflow.run(*args, "--csv", str(out))
     assert done.returncode == 0, done.stdout + done.stderr
     with out.open(newline="") as handle:
         rows = list(csv.DictReader(handle))

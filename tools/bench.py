@@ -208,11 +208,21 @@ def slowest_models(target: Path, top: int = 8) -> list[tuple[str, float]]:
     return sorted(timed, key=lambda item: -item[1])[:top]
 
 
+def profile_default(variable: str) -> str:
+    """The default profiles.yml gives env ``variable`` (`env_var('<variable>', '<default>')`), so
+    the floor runs with the builds' own settings."""
+    text = (PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8")
+    found = re.search(rf"env_var\('{variable}', '([^']*)'\)", text)
+    if found is None:
+        raise RuntimeError(f"profiles.yml gives {variable} no default")
+    return found.group(1)
+
+
 def duckdb_settings() -> dict[str, str]:
-    threads = os.environ.get("CS_DUCKDB_THREADS", "2")
-    memory = os.environ.get("CS_DUCKDB_MEMORY_LIMIT", "16GB")
-    if not threads.isdigit() or not re.fullmatch(r"[0-9.]+\s*[KMGT]i?B", memory):
-        raise ValueError("CS_DUCKDB_THREADS must be a number, CS_DUCKDB_MEMORY_LIMIT like 16GB")
+    threads = os.environ.get("CS_DUCKDB_THREADS", profile_default("CS_DUCKDB_THREADS"))
+    memory = os.environ.get("CS_DUCKDB_MEMORY_LIMIT", profile_default("CS_DUCKDB_MEMORY_LIMIT"))
+    if not threads.isdigit() or not re.fullmatch(r"[0-9.]+\s*([KMGT]i?B|%)", memory):
+        raise ValueError("CS_DUCKDB_THREADS must be a number, CS_DUCKDB_MEMORY_LIMIT 16GB or 60%")
     return {"threads": threads, "memory_limit": memory}
 
 

@@ -46,6 +46,11 @@ class ServingWorkspace:
         manifest = Path(self.env["DBT_TARGET_PATH"]) / "manifest.json"
         return model_nodes(json.loads(manifest.read_text(encoding="utf-8")))
 
+    def holding_warehouse(self) -> FileLock:
+        """Held by each test process while it opens the warehouse file: `mf` opens it for writing
+        (dbt-duckdb's connection), and DuckDB then refuses it to every other process."""
+        return FileLock(str(self.root / "warehouse.lock"))
+
     def query(self, sql: str, params: list | None = None) -> list[tuple]:
         connection = duckdb.connect(str(self.serving), read_only=True)
         try:
@@ -83,6 +88,6 @@ def serving_workspace(tmp_path_factory: pytest.TempPathFactory, worker_id: str) 
 def metricflow(serving_workspace: ServingWorkspace) -> Iterator[MetricFlow]:
     """One `mf` process for the session's semantic-layer tests (loads the project once)."""
     scratch = Path(tempfile.mkdtemp(prefix="mf_", dir=serving_workspace.root))
-    client = MetricFlow(serving_workspace.env, scratch)
+    client = MetricFlow(serving_workspace.env, scratch, serving_workspace.holding_warehouse())
     yield client
     client.close()

@@ -12,6 +12,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from filelock import FileLock
+
 from tests.dbt_runner import PROJECT_DIR
 
 MF = Path(sys.executable).with_name("mf")
@@ -24,12 +26,14 @@ class MfRun:
 
 
 class MetricFlow:
-    """Runs `mf` commands on ``env``'s warehouse through one process (`run`, `query`)."""
+    """Runs `mf` commands on ``env``'s warehouse through one process (`run`, `query`), each
+    while holding ``warehouse_lock``."""
 
-    def __init__(self, env: dict[str, str], scratch: Path) -> None:
+    def __init__(self, env: dict[str, str], scratch: Path, warehouse_lock: FileLock) -> None:
         manifest = PROJECT_DIR / "target" / "semantic_manifest.json"
         assert manifest.exists(), f"{manifest} is missing: run `make manifest` (dbt parse) first"
         self.scratch = scratch
+        self._warehouse_lock = warehouse_lock
         self._files = itertools.count()
         self._log = (scratch / "mf_server.log").open("w")
         self._process = subprocess.Popen(
@@ -45,9 +49,10 @@ class MetricFlow:
     def run(self, *args: str) -> MfRun:
         """`mf <args>`: its exit code and output."""
         assert self._process.stdin is not None and self._process.stdout is not None
-        self._process.stdin.write(json.dumps(list(args)) + "\n")
-        self._process.stdin.flush()
-        reply = self._process.stdout.readline()
+        with self._warehouse_lock:
+            self._process.stdin.write(json.dumps(list(args)) + "\n")
+            self._process.stdin.flush()
+            reply = self._process.stdout.readline()
         assert reply, f"the mf process ended: see {self._log.name}"
         answer = json.loads(reply)
         return MfRun(answer["exit_code"], answer["output"])

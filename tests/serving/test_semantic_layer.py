@@ -210,14 +210,15 @@ def _guide_examples() -> list[str]:
 def test_the_mf_executable_answers(serving_workspace):
     """The other tests send `mf`'s commands to one process through its click group; the
     executable the guides call is that group too."""
-    done = subprocess.run(
-        [str(MF), "list", "metrics"],
-        cwd=PROJECT_DIR,
-        env=serving_workspace.env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    with serving_workspace.holding_warehouse():
+        done = subprocess.run(
+            [str(MF), "list", "metrics"],
+            cwd=PROJECT_DIR,
+            env=serving_workspace.env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "nrr" in done.stdout and "quick_ratio" in done.stdout
 

@@ -83,16 +83,19 @@ def test_a_dropped_model_is_gone_from_serving_and_exports_after_the_next_publish
 ):
     serving, exports = tmp_path / "serving.duckdb", tmp_path / "exports"
     models = serving_workspace.models
-    write_serving_file(serving_workspace.warehouse, serving, serving_layer(models))
+    with serving_workspace.holding_warehouse():
+        write_serving_file(serving_workspace.warehouse, serving, serving_layer(models))
     export_marts(serving, exports)
     assert (exports / "mart_referrals.parquet").exists()
 
     del models["mart_referrals"]  # the model is removed from the project
-    write_serving_file(serving_workspace.warehouse, serving, serving_layer(models))
+    with serving_workspace.holding_warehouse():
+        write_serving_file(serving_workspace.warehouse, serving, serving_layer(models))
     export_marts(serving, exports)
     tables = {name for (name,) in read(serving, "select table_name from duckdb_tables()")}
     assert "mart_referrals" not in tables and "mart_nps" in tables
     assert not (exports / "mart_referrals.parquet").exists()
     assert (exports / "mart_nps.parquet").exists()
     # dbt leaves the dropped model's table in the warehouse: the manifest decides what is served
-    assert read(serving_workspace.warehouse, "select count(*) from marts.mart_referrals")
+    with serving_workspace.holding_warehouse():
+        assert read(serving_workspace.warehouse, "select count(*) from marts.mart_referrals")

@@ -27,7 +27,6 @@ SLOW_FIRST = (
     "tests/orchestration/test_pipeline.py",
     "tests/e2e/test_raw_ingestion.py",
     "tests/orchestration/test_faults.py",
-    "tests/orchestration/test_faults_concurrency.py",
     "tests/e2e/test_metrics_oracle.py",
     "tests/docs/test_adding_a_model.py",
     "tests/e2e/test_incremental.py",

@@ -1,6 +1,6 @@
-"""Shared by the fault-injection tests (test_faults.py, test_faults_concurrency.py).
+"""Helpers of the fault-injection tests (test_faults.py).
 
-Each of those modules has one workspace and one Dagster home (SQLite, as `make run` keeps it)
+A fault-injection module has one workspace and one Dagster home (SQLite, as `make run` keeps it)
 and a good first build as its baseline (the fixtures `deployment` and `good_build` of
 conftest.py); its tests then start `python -m orchestration.run` processes and kill them, stop
 them or run them side by side. After every kill: no process of the killed build left within 5 s.

@@ -4,8 +4,8 @@ One workspace for the module (own raw data, warehouse, dbt target; never the rep
 warehouse/) and one Dagster instance, built in order as the days of one deployment: a first build
 with one out-of-range survey score, a second build while another process reads the serving file, a
 build with too many bad rows and a build whose raw volume fell (a failing GX check); builds killed
-at each stage are in test_faults.py and test_faults_concurrency.py. The warehouse and the record
-of the last publish carry over between them.
+at each stage are in test_faults.py. The warehouse and the record of the last publish carry over
+between them.
 """
 
 from __future__ import annotations

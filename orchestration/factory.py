@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import shutil
 import sys
 from pathlib import Path
@@ -34,8 +33,6 @@ from orchestration.translator import (
     owned_raw_sources,
 )
 
-logger = logging.getLogger(__name__)
-
 
 def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     """The definitions; ``settings`` (default: from the environment) become the `settings`
@@ -45,7 +42,6 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     manifest = load_manifest(project)
     translator = CustomerSuccessTranslator()
     models = model_nodes(manifest)
-    warn_if_parsed_for_another_warehouse(models, settings)
 
     dbt_build = build_dbt_assets(project, manifest, translator)
     gx_checks = build_gx_checks(models, translator)
@@ -104,18 +100,3 @@ def dbt_executable() -> str:
     """The dbt of this virtualenv (next to its python), else the one on PATH."""
     beside = Path(sys.executable).with_name("dbt")
     return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
-
-
-def warn_if_parsed_for_another_warehouse(models: dict, settings: Settings) -> None:
-    """dbt-duckdb names the database after the warehouse file; dagster-dbt counts rows through
-    the manifest's relation names, so a manifest parsed for another file name loses row counts
-    (the build itself is unaffected)."""
-    databases = {node.get("database") for node in models.values()}
-    expected = settings.warehouse_path.stem
-    if databases and databases != {expected}:
-        logger.warning(
-            "The dbt manifest was parsed for warehouse database %s but CS_WAREHOUSE_PATH is %s: "
-            "run `make manifest` (dbt parse) with this CS_WAREHOUSE_PATH to get row counts.",
-            ", ".join(sorted(str(d) for d in databases)),
-            settings.warehouse_path,
-        )

@@ -5,14 +5,14 @@ asset check, so Dagster runs it only when dbt built everything and no blocking c
 does not count check results itself. It refuses to run in a run that does not plan the whole graph
 (one asset or group alone, a dbt `exclude`), because then the checks of this build did not all run.
 
-It writes the serving file (serving.py) and records the build as the asset's materialization
-metadata: the build record lives in Dagster (run id, as_of_date, rows per served relation, raw rows
-read and quarantined per table, checks). A build that did not publish has no record, so it is
-never the baseline of the next run's volume check (quality/checks.py reads it from here).
+It writes the serving file (customer_success/serving.py) and records the build as the asset's
+materialization metadata: the build record lives in Dagster (run id, as_of_date, rows per served
+relation, raw rows read and quarantined per table, checks). A build that did not publish has no
+record, so it is never the baseline of the next run's volume check (gx_checks.py reads it from
+here).
 """
 
 from collections.abc import Mapping, Set
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,25 +20,16 @@ import dagster as dg
 import duckdb
 from dagster_dbt import DagsterDbtTranslator
 
+from customer_success.manifest import Node, relation
+from customer_success.serving import PublishRecord, serving_layer, write_serving_file
+from customer_success.sql import quote_relation
 from orchestration.assets import DBT_OP_NAME
-from orchestration.project import Node, quote_relation, relation
 from orchestration.runguard import holds_run_lock, release_run_lock
-from orchestration.serving import serving_layer, write_serving_file
 from orchestration.settings import Settings
 
 PUBLISH_ASSET_NAME = "serving_warehouse"
 PUBLISH_GROUP = "serving"
 PUBLISH_KEY = dg.AssetKey(PUBLISH_ASSET_NAME)
-
-
-@dataclass(frozen=True)
-class PublishRecord:
-    """A publish as Dagster recorded it (the asset's materialization metadata)."""
-
-    run_id: str
-    rows_read: Mapping[str, int] = field(default_factory=dict)  # per raw table
-    as_of_date: str | None = None
-    published_at: str | None = None  # UTC
 
 
 def last_publish(instance: dg.DagsterInstance, serving_path: Path) -> PublishRecord | None:

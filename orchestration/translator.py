@@ -16,15 +16,15 @@ CS_CODE_REFERENCES_GIT_URL is set.
 from __future__ import annotations
 
 import contextlib
-import re
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject
 
+from customer_success.manifest import group_for_path
 from orchestration.settings import Settings
 
 RAW_GROUP = "raw"
@@ -39,14 +39,6 @@ def dbt_group_owners(manifest: Mapping[str, Any], group: str) -> list[str]:
             email = (node.get("owner") or {}).get("email")
             return [email] if isinstance(email, str) else list(email or [])
     raise ValueError(f"dbt group {group!r} is not defined (models/groups.yml)")
-
-
-def group_for_path(original_file_path: str) -> str:
-    """The group of a model given its path relative to the project (`models/<layer>/...`)."""
-    parts = PurePosixPath(original_file_path.replace("\\", "/")).parts
-    if len(parts) < 3 or parts[0] != "models":
-        return "default"
-    return re.sub(r"[^A-Za-z0-9_]", "_", parts[1])
 
 
 def check_description(manifest: Mapping[str, Any], test_unique_id: str) -> str | None:

@@ -156,6 +156,26 @@ def verify_serving_file(path: Path, counts: Mapping[str, int]) -> None:
         raise RuntimeError(f"the new serving file {path} does not hold exactly the serving layer")
 
 
+def read_build_facts(
+    warehouse: Path, as_of_relation: tuple[str, str], reconciliation: tuple[str, str]
+) -> tuple[str, dict[str, dict[str, int]]]:
+    """What the publish records of the build in ``warehouse``: as_of_date and, per raw table, the
+    rows read and quarantined (bounded: one row each)."""
+    connection = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        (as_of_date,) = connection.execute(
+            f"select as_of_date from {quote_relation(*as_of_relation)}"
+        ).fetchone()
+        rows = connection.execute(
+            f"select source_table, rows_read, rows_quarantined "
+            f"from {quote_relation(*reconciliation)} order by source_table"
+        ).fetchall()
+    finally:
+        connection.close()
+    raw = {table: {"read": int(read), "quarantined": int(bad)} for table, read, bad in rows}
+    return str(as_of_date), raw
+
+
 def write_serving_file(
     warehouse: Path, destination: Path, relations: Sequence[ServedRelation]
 ) -> dict[str, int]:

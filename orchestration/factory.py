@@ -9,7 +9,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from customer_success.manifest import model_nodes
+from customer_success.manifest import dbt_group_owners, model_nodes
 from orchestration.alerts import alert_on_run_failure
 from orchestration.assets import build_dbt_assets, raw_source_specs
 from orchestration.freshness import (
@@ -28,7 +28,6 @@ from orchestration.settings import Settings
 from orchestration.translator import (
     PLATFORM_GROUP,
     CustomerSuccessTranslator,
-    dbt_group_owners,
     link_code_references,
     owned_python_assets,
     owned_raw_sources,

@@ -17,12 +17,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 from dagster_dbt import DagsterDbtTranslator
 
 from customer_success.manifest import Node, relation
-from customer_success.serving import PublishRecord, serving_layer, write_serving_file
-from customer_success.sql import quote_relation
+from customer_success.serving import (
+    PublishRecord,
+    read_build_facts,
+    serving_layer,
+    write_serving_file,
+)
 from orchestration.assets import DBT_OP_NAME
 from orchestration.runguard import holds_run_lock, release_run_lock
 from orchestration.settings import Settings
@@ -71,25 +74,6 @@ def refuse_partial_run(
             "not publishing: only a run of the whole graph (job build_all) publishes; this run "
             f"leaves out {len(missing)}: {', '.join(missing[:10])}"
         )
-
-
-def read_build_facts(
-    warehouse: Path, as_of_relation: tuple[str, str], reconciliation: tuple[str, str]
-) -> tuple[str, dict[str, dict[str, int]]]:
-    """as_of_date and, per raw table, the rows read and quarantined (bounded: one row each)."""
-    connection = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        (as_of_date,) = connection.execute(
-            f"select as_of_date from {quote_relation(*as_of_relation)}"
-        ).fetchone()
-        rows = connection.execute(
-            f"select source_table, rows_read, rows_quarantined "
-            f"from {quote_relation(*reconciliation)} order by source_table"
-        ).fetchall()
-    finally:
-        connection.close()
-    raw = {table: {"read": int(read), "quarantined": int(bad)} for table, read, bad in rows}
-    return str(as_of_date), raw
 
 
 def build_publish_asset(

@@ -27,8 +27,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 
+from customer_success.quarantine import print_quarantine
 from orchestration.alerts import failed_steps
 from orchestration.assets import dbt_run_target
 from orchestration.dev import dagster_home, prepare_home
@@ -40,7 +40,6 @@ from orchestration.schedules import MAIN_JOB
 from orchestration.settings import SettingError, Settings
 
 KEEP_LOGS = 20
-MAX_REASONS = 12  # the summary fits one screen
 
 
 def dagster_instance(project_dir: Path) -> dg.DagsterInstance:
@@ -52,40 +51,6 @@ def dagster_instance(project_dir: Path) -> dg.DagsterInstance:
     prepare_home(home)
     os.environ["DAGSTER_HOME"] = str(home)
     return dg.DagsterInstance.get()
-
-
-def _print_table(rows: Sequence[Sequence[object]], header: Sequence[str]) -> None:
-    widths = [max(len(str(v)) for v in column) for column in zip(header, *rows, strict=False)]
-    for row in (header, *rows):
-        print("  " + "  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=False)))
-
-
-def print_quarantine(warehouse: Path) -> None:
-    print("\nQuarantine (audit.row_reconciliation):")
-    try:
-        connection = duckdb.connect(str(warehouse), read_only=True)
-    except duckdb.Error as err:
-        print(f"  (cannot read the warehouse: {err})")
-        return
-    try:
-        rows = connection.execute(
-            "select source_table, rows_read, rows_kept, rows_quarantined, duplicates_removed "
-            "from audit.row_reconciliation order by source_table"
-        ).fetchall()
-        _print_table(rows, ["table", "read", "kept", "quarantined", "duplicates"])
-        reasons = connection.execute(
-            "select source_table, reason, count(*) as n from audit.quarantined_rows "
-            "group by source_table, reason order by source_table, n desc, reason"
-        ).fetchall()
-        print("  reasons:" if reasons else "  no row quarantined")
-        for table, reason, count in reasons[:MAX_REASONS]:
-            print(f"    {table}: {count} x {reason}")
-        if len(reasons) > MAX_REASONS:
-            print(f"    ... {len(reasons) - MAX_REASONS} more reasons in audit.quarantined_rows")
-    except duckdb.Error as err:
-        print(f"  (not available: {err})")
-    finally:
-        connection.close()
 
 
 def report(

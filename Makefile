@@ -111,8 +111,8 @@ pytest: setup-dev duckdb1 chromium manifest
 # The *-checks/-run targets assume set-up and manifest are done. sqlfluff's dbt templater compiles
 # into a target dir of its own, so it never rewrites the manifest the tests and Dagster read.
 lint-checks:
-	$(BIN)/ruff check orchestration tools tests
-	$(BIN)/ruff format --check orchestration tools tests
+	$(BIN)/ruff check customer_success orchestration tools tests
+	$(BIN)/ruff format --check customer_success orchestration tools tests
 	DBT_TARGET_PATH=target/sqlfluff $(BIN)/sqlfluff lint --processes 2 models tests/dbt
 	.venv-bouncer/bin/dbt-bouncer run --config-file dbt-bouncer.yml
 

@@ -8,24 +8,20 @@ blocking check failed did not publish (Dagster skipped `serving_warehouse`): its
 
 The message is Slack-compatible (a `text` field; the structured fields beside it are ignored by
 Slack and read by anything else) and is posted to CS_ALERT_WEBHOOK_URL when one is set, then
-appended as one JSON line to the alert log (CS_ALERT_LOG_PATH), with the outcome of the post. A
-post that fails never fails the sensor: the log line says why.
+appended as one JSON line to the alert log (CS_ALERT_LOG_PATH), with the outcome of the post
+(customer_success/notify.py). A post that fails never fails the sensor: the log line says why.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import urllib.error
-import urllib.request
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import dagster as dg
 
+from customer_success.notify import append_log, post_json
 from orchestration.publish import PUBLISH_KEY
 from orchestration.schedules import MAIN_JOB
 from orchestration.settings import AlertSettings, Settings
@@ -33,7 +29,6 @@ from orchestration.settings import AlertSettings, Settings
 SENSOR_NAME = "alert_on_run_failure"
 PUBLISH_BLOCKED = "publish_blocked"
 RUN_FAILED = "run_failed"
-POST_TIMEOUT_SECONDS = 10
 MAX_MESSAGE_CHARS = 2000  # per failed step or check: a dbt error can run to pages
 MAX_ITEMS = 20
 _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
@@ -121,26 +116,6 @@ def build_alert(
     }
 
 
-def post_json(url: str, payload: dict[str, Any]) -> str:
-    """POST ``payload`` to ``url``; the outcome as a short sentence (never the URL: it holds
-    the webhook's secret)."""
-    host = urlsplit(url).hostname
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(payload).encode("utf-8"),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=POST_TIMEOUT_SECONDS) as response:
-            return f"posted to {host}: HTTP {response.status}"
-    except urllib.error.HTTPError as err:
-        return f"not delivered to {host}: HTTP {err.code}"
-    except (urllib.error.URLError, OSError) as err:
-        reason = getattr(err, "reason", err)
-        return f"not delivered to {host}: {reason}"
-
-
 def send_alert(alert: dict[str, Any], settings: AlertSettings) -> str:
     """Post ``alert`` to the webhook if one is set, then append it with the outcome to the
     alert log. Returns the outcome."""
@@ -150,12 +125,6 @@ def send_alert(alert: dict[str, Any], settings: AlertSettings) -> str:
         outcome = "logged only: CS_ALERT_WEBHOOK_URL is not set"
     append_log(settings.log_path, {**alert, "delivery": outcome})
     return outcome
-
-
-def append_log(path: Path, record: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(record, sort_keys=True) + "\n")
 
 
 @dg.run_failure_sensor(

@@ -5,9 +5,9 @@
 The instance is DAGSTER_HOME, by default `warehouse/dagster_home` of the project (the Makefile's
 default, where `make run` records its runs, checks and publishes), so the UI shows the last build.
 Its dagster.yaml gets the project's instance settings (orchestration/dagster.yaml: no telemetry,
-no "Join the Dagster community" pop-up) where it does not set them itself. `dagster dev` warns that
-it is superseded by `dg dev` (of the dagster-dg-cli package, which this project does not install);
-that warning is silenced.
+no "Join the Dagster community" pop-up) where it does not set them itself; `make run` (run.py)
+prepares its instance the same way. `dagster dev` warns that it is superseded by `dg dev` (of the
+dagster-dg-cli package, which this project does not install); that warning is silenced.
 
 A shell starts background jobs with SIGINT ignored, and `dagster dev` ignores SIGTERM: started
 with `&` it cannot be stopped cleanly (its webserver, daemon and code server keep running). This

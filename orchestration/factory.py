@@ -9,6 +9,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
+from customer_success.manifest import dbt_group_owners, model_nodes
 from orchestration.alerts import alert_on_run_failure
 from orchestration.assets import build_dbt_assets, raw_source_specs
 from orchestration.freshness import (
@@ -16,10 +17,10 @@ from orchestration.freshness import (
     raw_source_keys,
     with_publish_freshness,
 )
-from orchestration.project import build_dbt_project, load_manifest, model_nodes
+from orchestration.gx_checks import build_gx_checks
+from orchestration.outputs import SERVING_OUTPUT_ASSETS
+from orchestration.project import build_dbt_project, load_manifest
 from orchestration.publish import PUBLISH_GROUP, build_publish_asset
-from orchestration.quality.checks import build_gx_checks
-from orchestration.report.assets import SERVING_OUTPUT_ASSETS
 from orchestration.runguard import bound_executable
 from orchestration.schedules import MAIN_JOB, build_jobs, build_schedules
 from orchestration.sensors import build_raw_data_sensor
@@ -27,7 +28,6 @@ from orchestration.settings import Settings
 from orchestration.translator import (
     PLATFORM_GROUP,
     CustomerSuccessTranslator,
-    dbt_group_owners,
     link_code_references,
     owned_python_assets,
     owned_raw_sources,

@@ -3,10 +3,11 @@
 - **Raw sources**: an asset check `freshness` on each raw table (the external assets of group
   `raw`) that has an event column in the raw contract: its latest event against today (UTC).
   The allowed lag is the GX freshness rule's, with the same settings (CS_FRESHNESS_MIN_LAG_DAYS,
-  CS_FRESHNESS_GAP_FACTOR, CS_FRESHNESS_WINDOW_DAYS) and the same query (quality/suites.py
-  `load_freshness`), only measured to the wall clock instead of as_of_date. Run by `build_all`
-  after dbt (the staging models are read, read-only), WARN severity: a stale feed is reported,
-  not blocked (the GX suite blocks a build whose data does not reach its as_of_date).
+  CS_FRESHNESS_GAP_FACTOR, CS_FRESHNESS_WINDOW_DAYS) and the same query
+  (customer_success/quality/suites.py `load_freshness`), only measured to the wall clock instead
+  of as_of_date. Run by `build_all` after dbt (the staging models are read, read-only), WARN
+  severity: a stale feed is reported, not blocked (the GX suite blocks a build whose data does
+  not reach its as_of_date).
 - **Published marts**: a Dagster freshness policy on the serving assets (the publish, the report
   and the exports): failed once the last materialization is older than
   CS_FRESHNESS_PUBLISH_MAX_HOURS. The daemon evaluates it; the UI shows it on each asset.
@@ -20,8 +21,8 @@ import dagster as dg
 import duckdb
 from dagster_dbt import DagsterDbtTranslator
 
-from orchestration.project import Node, relation
-from orchestration.quality.suites import SuiteContext, event_sources, load_freshness
+from customer_success.manifest import Node, relation
+from customer_success.quality.suites import SuiteContext, event_sources, load_freshness
 from orchestration.settings import Settings
 
 CHECK_NAME = "freshness"

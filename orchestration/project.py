@@ -1,4 +1,5 @@
-"""The dbt project as Dagster sees it: the project, its parsed manifest, and the models in it.
+"""The dbt project as Dagster sees it: the project and its parsed manifest (the models in it are
+read by customer_success/manifest.py).
 
 The manifest (`target/manifest.json`, or `$DBT_TARGET_PATH/manifest.json`) is prepared by the
 set-up (`make manifest` runs `dbt parse`); it is never committed and never built here.
@@ -7,15 +8,12 @@ set-up (`make manifest` runs `dbt parse`); it is never committed and never built
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from dagster_dbt import DbtProject
 
 from orchestration.settings import Settings
-
-Node = Mapping[str, Any]
 
 
 class ManifestMissingError(RuntimeError):
@@ -44,26 +42,3 @@ def load_manifest(project: DbtProject) -> dict[str, Any]:
         )
     with path.open(encoding="utf-8") as handle:
         return json.load(handle)
-
-
-def model_nodes(manifest: Mapping[str, Any]) -> dict[str, Node]:
-    """dbt models of the project by name."""
-    return {
-        node["name"]: node
-        for node in manifest.get("nodes", {}).values()
-        if node.get("resource_type") == "model"
-    }
-
-
-def relation(node: Node) -> tuple[str, str]:
-    """(schema, table) of a model in the warehouse."""
-    return node["schema"], node.get("alias") or node["name"]
-
-
-def quote_identifier(name: str) -> str:
-    """`"name"` with embedded quotes doubled."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def quote_relation(schema: str, name: str) -> str:
-    return f"{quote_identifier(schema)}.{quote_identifier(name)}"

@@ -5,40 +5,34 @@ asset check, so Dagster runs it only when dbt built everything and no blocking c
 does not count check results itself. It refuses to run in a run that does not plan the whole graph
 (one asset or group alone, a dbt `exclude`), because then the checks of this build did not all run.
 
-It writes the serving file (serving.py) and records the build as the asset's materialization
-metadata: the build record lives in Dagster (run id, as_of_date, rows per served relation, raw rows
-read and quarantined per table, checks). A build that did not publish has no record, so it is
-never the baseline of the next run's volume check (quality/checks.py reads it from here).
+It writes the serving file (customer_success/serving.py) and records the build as the asset's
+materialization metadata: the build record lives in Dagster (run id, as_of_date, rows per served
+relation, raw rows read and quarantined per table, checks). A build that did not publish has no
+record, so it is never the baseline of the next run's volume check (gx_checks.py reads it from
+here).
 """
 
 from collections.abc import Mapping, Set
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 from dagster_dbt import DagsterDbtTranslator
 
+from customer_success.manifest import Node, relation
+from customer_success.serving import (
+    PublishRecord,
+    read_build_facts,
+    serving_layer,
+    write_serving_file,
+)
 from orchestration.assets import DBT_OP_NAME
-from orchestration.project import Node, quote_relation, relation
 from orchestration.runguard import holds_run_lock, release_run_lock
-from orchestration.serving import serving_layer, write_serving_file
 from orchestration.settings import Settings
 
 PUBLISH_ASSET_NAME = "serving_warehouse"
 PUBLISH_GROUP = "serving"
 PUBLISH_KEY = dg.AssetKey(PUBLISH_ASSET_NAME)
-
-
-@dataclass(frozen=True)
-class PublishRecord:
-    """A publish as Dagster recorded it (the asset's materialization metadata)."""
-
-    run_id: str
-    rows_read: Mapping[str, int] = field(default_factory=dict)  # per raw table
-    as_of_date: str | None = None
-    published_at: str | None = None  # UTC
 
 
 def last_publish(instance: dg.DagsterInstance, serving_path: Path) -> PublishRecord | None:
@@ -80,25 +74,6 @@ def refuse_partial_run(
             "not publishing: only a run of the whole graph (job build_all) publishes; this run "
             f"leaves out {len(missing)}: {', '.join(missing[:10])}"
         )
-
-
-def read_build_facts(
-    warehouse: Path, as_of_relation: tuple[str, str], reconciliation: tuple[str, str]
-) -> tuple[str, dict[str, dict[str, int]]]:
-    """as_of_date and, per raw table, the rows read and quarantined (bounded: one row each)."""
-    connection = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        (as_of_date,) = connection.execute(
-            f"select as_of_date from {quote_relation(*as_of_relation)}"
-        ).fetchone()
-        rows = connection.execute(
-            f"select source_table, rows_read, rows_quarantined "
-            f"from {quote_relation(*reconciliation)} order by source_table"
-        ).fetchall()
-    finally:
-        connection.close()
-    raw = {table: {"read": int(read), "quarantined": int(bad)} for table, read, bad in rows}
-    return str(as_of_date), raw
 
 
 def build_publish_asset(

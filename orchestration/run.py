@@ -18,8 +18,6 @@ import argparse
 import contextlib
 import json
 import os
-import re
-import shutil
 import signal
 import sys
 import time
@@ -29,9 +27,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 
+from customer_success.quarantine import print_quarantine
+from orchestration.alerts import failed_steps
 from orchestration.assets import dbt_run_target
+from orchestration.dev import dagster_home, prepare_home
 from orchestration.factory import build_definitions
 from orchestration.project import ManifestMissingError
 from orchestration.publish import last_publish
@@ -39,71 +39,18 @@ from orchestration.runguard import release_run_lock
 from orchestration.schedules import MAIN_JOB
 from orchestration.settings import SettingError, Settings
 
-DAGSTER_YAML_TEMPLATE = Path(__file__).with_name("dagster.yaml")
-ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 KEEP_LOGS = 20
-MAX_REASONS = 12  # the summary fits one screen
 
 
-def dagster_instance() -> dg.DagsterInstance:
-    """The instance of DAGSTER_HOME (created, with orchestration/dagster.yaml), else a throw-away
-    one: then no build is recorded for the next run's volume check."""
-    raw = os.environ.get("DAGSTER_HOME", "").strip()
-    if not raw:
+def dagster_instance(project_dir: Path) -> dg.DagsterInstance:
+    """The instance of DAGSTER_HOME (prepared as `orchestration.dev` does), else a throw-away one:
+    then no build is recorded for the next run's volume check."""
+    if not os.environ.get("DAGSTER_HOME", "").strip():
         return dg.DagsterInstance.ephemeral()
-    home = Path(raw).expanduser().resolve()
-    home.mkdir(parents=True, exist_ok=True)
+    home = dagster_home(os.environ, project_dir)
+    prepare_home(home)
     os.environ["DAGSTER_HOME"] = str(home)
-    if not (home / "dagster.yaml").exists():
-        shutil.copyfile(DAGSTER_YAML_TEMPLATE, home / "dagster.yaml")
     return dg.DagsterInstance.get()
-
-
-def failure_messages(result: dg.ExecuteInProcessResult) -> list[str]:
-    """The innermost message of every failed step (the dbt or check error itself)."""
-    messages = []
-    for event in result.all_events:
-        if event.event_type_value == "STEP_FAILURE":
-            error = event.event_specific_data.error
-            while error.cause is not None:
-                error = error.cause
-            message = ANSI_ESCAPE.sub("", error.message or "").strip()
-            messages.append(f"step {event.step_key}: {message}")
-    return messages
-
-
-def _print_table(rows: Sequence[Sequence[object]], header: Sequence[str]) -> None:
-    widths = [max(len(str(v)) for v in column) for column in zip(header, *rows, strict=False)]
-    for row in (header, *rows):
-        print("  " + "  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=False)))
-
-
-def print_quarantine(warehouse: Path) -> None:
-    print("\nQuarantine (audit.row_reconciliation):")
-    try:
-        connection = duckdb.connect(str(warehouse), read_only=True)
-    except duckdb.Error as err:
-        print(f"  (cannot read the warehouse: {err})")
-        return
-    try:
-        rows = connection.execute(
-            "select source_table, rows_read, rows_kept, rows_quarantined, duplicates_removed "
-            "from audit.row_reconciliation order by source_table"
-        ).fetchall()
-        _print_table(rows, ["table", "read", "kept", "quarantined", "duplicates"])
-        reasons = connection.execute(
-            "select source_table, reason, count(*) as n from audit.quarantined_rows "
-            "group by source_table, reason order by source_table, n desc, reason"
-        ).fetchall()
-        print("  reasons:" if reasons else "  no row quarantined")
-        for table, reason, count in reasons[:MAX_REASONS]:
-            print(f"    {table}: {count} x {reason}")
-        if len(reasons) > MAX_REASONS:
-            print(f"    ... {len(reasons) - MAX_REASONS} more reasons in audit.quarantined_rows")
-    except duckdb.Error as err:
-        print(f"  (not available: {err})")
-    finally:
-        connection.close()
 
 
 def report(
@@ -232,7 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"Building {settings.warehouse_path} (full log: {log}) ...", flush=True)
     began = time.monotonic()
     with output_to(log):
-        instance = dagster_instance()
+        instance = dagster_instance(settings.project_dir)
         try:
             result = defs.resolve_job_def(MAIN_JOB).execute_in_process(
                 run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
@@ -250,7 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"\nPublished to {settings.serving_path}.")
         return 0
     print("\nBUILD FAILED: nothing was published; the serving file is untouched.", file=sys.stderr)
-    for message in failure_messages(result):
+    for step in failed_steps(result.all_events):
+        message = f"step {step['step']}: {step['message']}"
         print("  " + "\n  ".join(message.splitlines()[:20]), file=sys.stderr)
     return 1
 

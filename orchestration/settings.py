@@ -16,6 +16,8 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from customer_success.quality import QualitySettings
+
 DEFAULT_PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 _DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -103,19 +105,6 @@ class SensorSettings:
 
     running: bool = False
     interval_seconds: int = 60
-
-
-@dataclass(frozen=True)
-class QualitySettings:
-    """Thresholds of the Great Expectations suites (volume, freshness, drift)."""
-
-    volume_max_drop: float = 0.5
-    volume_max_growth: float = 1.0
-    freshness_min_lag_days: int = 3
-    freshness_gap_factor: float = 3.0
-    freshness_window_days: int = 90
-    drift_max_change: float = 0.1
-    publish_max_age_hours: float = 26.0  # freshness of the published marts (freshness.py)
 
 
 @dataclass(frozen=True)

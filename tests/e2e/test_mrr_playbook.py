@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.raw_contract import load_raw_contract, segments
+from customer_success.raw_contract import load_raw_contract, segments
 from tests.dbt_runner import isolated_env, run_dbt
 
 PLAYBOOK = Path(__file__).parent / "fixtures" / "mrr_playbook" / "subscription_periods.csv"

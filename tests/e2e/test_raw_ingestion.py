@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.raw_contract import load_raw_contract
+from customer_success.raw_contract import load_raw_contract
 from tests.dbt_runner import (
     DBT,
     PROJECT_DIR,
@@ -464,9 +464,9 @@ def test_a_column_added_to_the_contract_flows_through(tmp_path: Path) -> None:
         shutil.copytree(PROJECT_DIR / part, project / part, ignore=shutil.ignore_patterns("*.pyc"))
     for name in ("dbt_project.yml", "profiles.yml"):
         shutil.copy(PROJECT_DIR / name, project / name)
-    (project / "orchestration").mkdir()
+    (project / "customer_success").mkdir()
     for name in ("__init__.py", "raw_contract.py"):
-        shutil.copy(PROJECT_DIR / "orchestration" / name, project / "orchestration" / name)
+        shutil.copy(PROJECT_DIR / "customer_success" / name, project / "customer_success" / name)
     sources = project / "models/staging/billing/base/_billing_base__sources.yml"
     text = sources.read_text(encoding="utf-8")
     anchor = "          - name: segment\n"

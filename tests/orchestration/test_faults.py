@@ -21,7 +21,7 @@ import time
 import psutil
 import pytest
 
-from orchestration.serving import TEMP_SUFFIX
+from customer_success.serving import TEMP_SUFFIX
 from tests.orchestration.faults import (
     STAGES,
     console,

@@ -11,8 +11,9 @@ import dagster as dg
 import duckdb
 import pytest
 
+from customer_success.quality import QualitySettings
 from orchestration.freshness import build_raw_freshness_checks, with_publish_freshness
-from orchestration.settings import QualitySettings, Settings
+from orchestration.settings import Settings
 from orchestration.translator import CustomerSuccessTranslator
 from tests.quality.test_suites import MODELS
 

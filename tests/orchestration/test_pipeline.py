@@ -23,9 +23,9 @@ import dagster as dg
 import duckdb
 import pytest
 
+from customer_success.report.history import restatements
+from customer_success.serving import TEMP_SUFFIX, serving_layer
 from orchestration.publish import PUBLISH_KEY, last_publish
-from orchestration.report.history import restatements
-from orchestration.serving import TEMP_SUFFIX, serving_layer
 from orchestration.settings import Settings
 from tests.orchestration.harness import (
     Workspace,
@@ -134,7 +134,8 @@ def test_whole_graph_materialises_checks_pass_and_publishes(first_build, workspa
 
 
 def _models(workspace: Workspace) -> dict:
-    from orchestration.project import build_dbt_project, load_manifest, model_nodes
+    from customer_success.manifest import model_nodes
+    from orchestration.project import build_dbt_project, load_manifest
 
     with environment(workspace.env):
         return model_nodes(load_manifest(build_dbt_project(Settings.from_env())))

@@ -16,13 +16,14 @@ import duckdb
 import pytest
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
-from orchestration import serving
+from customer_success import serving
+from customer_success.manifest import group_for_path
+from customer_success.serving import ServedRelation, write_serving_file
 from orchestration.assets import build_dbt_args, is_transient_failure
 from orchestration.project import ManifestMissingError, build_dbt_project, load_manifest
 from orchestration.schedules import validate_schedule
-from orchestration.serving import ServedRelation, write_serving_file
 from orchestration.settings import SettingError, Settings, validate_as_of_date
-from orchestration.translator import CustomerSuccessTranslator, group_for_path
+from orchestration.translator import CustomerSuccessTranslator
 from tests.dbt_runner import isolated_env, run_dbt
 from tests.orchestration.harness import environment, step_failures
 

@@ -13,11 +13,13 @@ import duckdb
 import pandas as pd
 import pytest
 
-from orchestration.project import relation
-from orchestration.publish import PUBLISH_KEY, PublishRecord
-from orchestration.quality.runner import ERRORED, FAILED, PASSED, WARNED, run_suites
-from orchestration.quality.suites import build_suites, event_sources
-from orchestration.settings import QualitySettings, Settings
+from customer_success.manifest import relation
+from customer_success.quality import QualitySettings
+from customer_success.quality.runner import ERRORED, FAILED, PASSED, WARNED, run_suites
+from customer_success.quality.suites import build_suites, event_sources
+from customer_success.serving import PublishRecord
+from orchestration.publish import PUBLISH_KEY
+from orchestration.settings import Settings
 
 QUALITY = QualitySettings()
 
@@ -208,7 +210,7 @@ def test_an_exception_inside_gx_is_an_error_not_a_pass(tmp_path, monkeypatch):
 def test_suites_are_blocking_checks_with_the_last_publish_as_baseline(
     tmp_path, previous_rows, passed
 ):
-    from orchestration.quality.checks import build_gx_checks
+    from orchestration.gx_checks import build_gx_checks
     from orchestration.translator import CustomerSuccessTranslator
 
     warehouse = make_warehouse(tmp_path / "w.duckdb")

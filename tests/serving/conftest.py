@@ -21,8 +21,8 @@ import duckdb
 import pytest
 from filelock import FileLock
 
-from orchestration.project import Node, model_nodes
-from orchestration.serving import serving_layer, write_serving_file
+from customer_success.manifest import Node, model_nodes
+from customer_success.serving import serving_layer, write_serving_file
 from tests.dbt_runner import generate_data, isolated_env, run_dbt
 from tests.serving.metricflow import MetricFlow
 

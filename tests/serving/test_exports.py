@@ -13,8 +13,8 @@ import duckdb
 import pandas
 import pytest
 
-from orchestration.report import exports as exports_module
-from orchestration.report.exports import export_marts
+from customer_success.report import exports as exports_module
+from customer_success.report.exports import export_marts
 from tests.serving.conftest import ServingWorkspace
 
 CONTRACT_MARTS = {

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from orchestration.report.assets import write_report
-from orchestration.report.page import render_page, write_atomically
+from customer_success.report.page import render_page, write_atomically
+from orchestration.outputs import write_report
 from tests.serving.browser import load, screenshot
 from tests.serving.conftest import ServingWorkspace
 from tests.serving.report_dom import (

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from orchestration.report.data import MONTHLY_COLUMNS
-from orchestration.report.page import render_page, write_atomically
+from customer_success.report.data import MONTHLY_COLUMNS
+from customer_success.report.page import render_page, write_atomically
 from tests.serving.browser import PageLoad, load
 from tests.serving.report_dom import attributes, chart_body, kpi_tiles
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.report.assets import write_report
-from orchestration.report.data import DRILLDOWN_LARGEST
+from customer_success.report.data import DRILLDOWN_LARGEST
+from orchestration.outputs import write_report
 from tests.serving.browser import PageLoad, load
 from tests.serving.conftest import ServingWorkspace
 from tests.serving.report_dom import attributes, chart_body

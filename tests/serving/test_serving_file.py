@@ -10,8 +10,8 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.report.exports import export_marts
-from orchestration.serving import STORAGE_VERSION, serving_layer, write_serving_file
+from customer_success.report.exports import export_marts
+from customer_success.serving import STORAGE_VERSION, serving_layer, write_serving_file
 from tests.serving.conftest import ServingWorkspace
 
 

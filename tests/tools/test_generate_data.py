@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from orchestration.raw_contract import load_raw_contract
+from customer_success.raw_contract import load_raw_contract
 from tests.tools.generated import END, PROJECT_DIR, connect, read_text, run_generator, scalar
 from tools.generate_data.bad_rows import BAD_ROWS
 from tools.generate_data.contract import TABLES

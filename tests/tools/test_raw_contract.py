@@ -1,4 +1,4 @@
-"""Tests of the raw contract loader (orchestration/raw_contract.py) and the page generated from
+"""Tests of the raw contract loader (customer_success/raw_contract.py) and the page generated from
 it (tools/raw_docs.py, docs/raw-data.md)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.raw_contract import (
+from customer_success.raw_contract import (
     PROJECT_DIR,
     RawContractError,
     load_raw_contract,

@@ -1,5 +1,5 @@
 """The raw tables the generator writes: exactly the tables and columns of the raw contract
-(orchestration.raw_contract), each column with the kind of value the generator writes into it."""
+(customer_success.raw_contract), each column with the kind of value the generator writes into it."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import pyarrow as pa
 
-from orchestration.raw_contract import TableSpec, load_raw_contract
+from customer_success.raw_contract import TableSpec, load_raw_contract
 
 CONTRACT: dict[str, TableSpec] = load_raw_contract()
 

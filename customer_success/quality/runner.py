@@ -20,9 +20,9 @@ from typing import Any
 
 import duckdb
 
-from orchestration.publish import PublishRecord
-from orchestration.quality.suites import Loaded, Suite, SuiteContext
-from orchestration.settings import QualitySettings
+from customer_success.quality import QualitySettings
+from customer_success.quality.suites import Loaded, Suite, SuiteContext
+from customer_success.serving import PublishRecord
 
 PASSED = "passed"
 FAILED = "failed"  # an error expectation failed: blocks publishing

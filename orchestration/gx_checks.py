@@ -14,10 +14,10 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator
 
-from orchestration.project import Node, relation
+from customer_success.manifest import Node, relation
+from customer_success.quality.runner import ERRORED, PASSED, WARNED, run_suites
+from customer_success.quality.suites import build_suites
 from orchestration.publish import last_publish
-from orchestration.quality.runner import ERRORED, PASSED, WARNED, run_suites
-from orchestration.quality.suites import build_suites
 from orchestration.settings import Settings
 
 GX_OP_NAME = "gx_quality"
@@ -39,7 +39,7 @@ def build_gx_checks(
             description=f"Great Expectations suite {suite.name}: {suite.description}",
             blocking=True,
             additional_deps=[translator.get_asset_key(models[m]) for m in suite.reads],
-            metadata={"suite": suite.name, "source": "orchestration/quality/suites.py"},
+            metadata={"suite": suite.name, "source": "customer_success/quality/suites.py"},
         )
         for suite in suites
     }

@@ -7,17 +7,18 @@
 
 Both read the published serving file only, never the warehouse being built, so they show exactly
 what BI tools see; they run only after a successful publish. The report's build line is the
-publish step's record (its materialization metadata).
+publish step's record (its materialization metadata). What they write is customer_success.report.
 """
 
 from pathlib import Path
 
 import dagster as dg
 
-from orchestration.publish import PUBLISH_GROUP, PUBLISH_KEY, PublishRecord, last_publish
-from orchestration.report.data import collect_report_data
-from orchestration.report.exports import export_marts
-from orchestration.report.page import render_page, write_atomically
+from customer_success.report.data import collect_report_data
+from customer_success.report.exports import export_marts
+from customer_success.report.page import render_page, write_atomically
+from customer_success.serving import PublishRecord
+from orchestration.publish import PUBLISH_GROUP, PUBLISH_KEY, last_publish
 from orchestration.settings import Settings
 
 

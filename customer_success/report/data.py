@@ -18,9 +18,9 @@ from typing import Any
 
 import duckdb
 
-from orchestration.publish import PublishRecord
-from orchestration.raw_contract import segments
-from orchestration.report.history import restatements
+from customer_success.raw_contract import segments
+from customer_success.report.history import restatements
+from customer_success.serving import PublishRecord
 
 SEGMENTS = ("all", *segments())
 

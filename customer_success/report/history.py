@@ -12,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-from orchestration.project import quote_relation
+from customer_success.sql import quote_relation
 
 HISTORY_RELATION = ("audit", "published_figures")
 # Doubles summed in parallel can differ in the last bits between two builds of the same data;

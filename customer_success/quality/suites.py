@@ -4,17 +4,18 @@ dbt tests own every rule about one build (grain, ranges, grids, identities). The
 a build with something outside it:
 
 - `raw_volume`: rows read per raw table against the previous *published* build (its record in
-  Dagster, publish.py), so a build that did not publish is never the baseline;
+  Dagster, orchestration/publish.py), so a build that did not publish is never the baseline;
 - `raw_freshness`: the latest raw event of all tables against as_of_date (each table against
-  the wall clock is a Dagster freshness check, freshness.py, reading the same query and settings);
+  the wall clock is a Dagster freshness check, orchestration/freshness.py, reading the same query
+  and settings);
 - `headline_drift`: the headline figures (MRR, customers) of every month already published
   against the serving file, i.e. the previous published build.
 
-Each suite is one Dagster asset check (quality/checks.py). Every loader pushes its aggregation
-down to DuckDB and hands GX a frame of a few dozen rows at most, so the cost does not grow with
-the raw volume. Every expectation is an error unless its meta says ``severity: warn``; a suite
-fails with ERROR severity (and blocks publishing) when an error expectation fails or anything
-raises, with WARN severity when only warn expectations fail.
+Each suite is one Dagster asset check (orchestration/gx_checks.py). Every loader pushes its
+aggregation down to DuckDB and hands GX a frame of a few dozen rows at most, so the cost does not
+grow with the raw volume. Every expectation is an error unless its meta says ``severity: warn``;
+a suite fails with ERROR severity (and blocks publishing) when an error expectation fails or
+anything raises, with WARN severity when only warn expectations fail.
 """
 
 from __future__ import annotations
@@ -29,12 +30,11 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from orchestration.project import Node, quote_identifier, quote_relation
-from orchestration.publish import PublishRecord
-from orchestration.raw_contract import load_raw_contract
-from orchestration.serving import sql_text
-from orchestration.settings import QualitySettings
-from orchestration.translator import group_for_path
+from customer_success.manifest import Node, group_for_path
+from customer_success.quality import QualitySettings
+from customer_success.raw_contract import load_raw_contract
+from customer_success.serving import PublishRecord
+from customer_success.sql import quote_identifier, quote_relation, sql_text
 
 WARN = {"severity": "warn"}
 
@@ -222,7 +222,8 @@ def raw_freshness(quality: QualitySettings) -> list:
     }
     return [
         # the raw data as a whole must reach as_of_date (else months are zero-filled guesses);
-        # a single feed behind its usual rhythm is the Dagster freshness check's (freshness.py)
+        # a single feed behind its usual rhythm is the Dagster freshness check's
+        # (orchestration/freshness.py)
         gxe.ExpectColumnPairValuesAToBeGreaterThanB(
             **within, row_condition=_row_condition("scope", "overall")
         ),

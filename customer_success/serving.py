@@ -19,17 +19,28 @@ import fcntl
 import os
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from orchestration.project import Node, quote_identifier, quote_relation, relation
-from orchestration.translator import group_for_path
+from customer_success.manifest import Node, group_for_path, relation
+from customer_success.sql import quote_identifier, quote_relation, sql_text
 
 SERVING_LAYERS = ("marts", "audit", "semantic")
 STORAGE_VERSION = "v1.2.0"
 TEMP_SUFFIX = ".publishing"
+
+
+@dataclass(frozen=True)
+class PublishRecord:
+    """A publish of the serving file as the orchestration recorded it (the baseline of the
+    volume suite, the build line of the report)."""
+
+    run_id: str
+    rows_read: Mapping[str, int] = field(default_factory=dict)  # per raw table
+    as_of_date: str | None = None
+    published_at: str | None = None  # UTC
 
 
 @dataclass(frozen=True)
@@ -54,11 +65,6 @@ def serving_layer(models: Mapping[str, Node]) -> list[ServedRelation]:
         for _, node in sorted(models.items())
         if group_for_path(node.get("original_file_path") or "") in SERVING_LAYERS
     ]
-
-
-def sql_text(value: str | Path) -> str:
-    """A SQL string literal."""
-    return "'" + str(value).replace("'", "''") + "'"
 
 
 @contextlib.contextmanager
@@ -148,6 +154,26 @@ def verify_serving_file(path: Path, counts: Mapping[str, int]) -> None:
         connection.close()
     if {name for (name,) in tables} != set(counts) or view_count:
         raise RuntimeError(f"the new serving file {path} does not hold exactly the serving layer")
+
+
+def read_build_facts(
+    warehouse: Path, as_of_relation: tuple[str, str], reconciliation: tuple[str, str]
+) -> tuple[str, dict[str, dict[str, int]]]:
+    """What the publish records of the build in ``warehouse``: as_of_date and, per raw table, the
+    rows read and quarantined (bounded: one row each)."""
+    connection = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        (as_of_date,) = connection.execute(
+            f"select as_of_date from {quote_relation(*as_of_relation)}"
+        ).fetchone()
+        rows = connection.execute(
+            f"select source_table, rows_read, rows_quarantined "
+            f"from {quote_relation(*reconciliation)} order by source_table"
+        ).fetchall()
+    finally:
+        connection.close()
+    raw = {table: {"read": int(read), "quarantined": int(bad)} for table, read, bad in rows}
+    return str(as_of_date), raw
 
 
 def write_serving_file(

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.project import quote_identifier, quote_relation
-from orchestration.serving import file_lock, sql_text
+from customer_success.serving import file_lock
+from customer_success.sql import quote_identifier, quote_relation, sql_text
 
 MARTS_SCHEMA = "marts"
 

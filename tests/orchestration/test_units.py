@@ -156,10 +156,11 @@ def test_every_dbt_check_says_what_it_checks_on_the_asset_it_guards(parsed):
     multi = checks["assert_logo_churn_matches_movements"]
     assert multi.asset_key == dg.AssetKey(["marts", "mart_logo_churn"])
     assert "fct_mrr_movements" in multi.description
-    column_test = checks[
-        "relationships_fct_mrr_movements_customer_id__customer_id__ref_dim_customers_"
-    ]
-    assert column_test.description.startswith("customer_id: ")
+    column_test = checks["unique_int_invoices_converted_invoice_id"]
+    assert column_test.description.startswith("invoice_id: ")
+    rules = checks["mart_revenue_retention_column_rules"]
+    assert rules.asset_key == dg.AssetKey(["marts", "mart_revenue_retention"])
+    assert "min / max" in rules.description
 
 
 def test_definitions_wire_jobs_schedule_checks_and_publish(parsed):

@@ -65,3 +65,18 @@ broken_rules as (
 
 select * from broken_rules
 {%- endmacro %}
+
+
+{#- A column's rules read from its meta, in the vocabulary cs_broken_rules checks (the raw
+    contract's and the models' column rules share it). -#}
+{% macro cs_column_rules(column) %}
+    {%- set meta = column.meta -%}
+    {{ return({
+        'name': column.name,
+        'required': meta.get('required', false),
+        'accepted': meta.get('accepted'),
+        'min': meta.get('min'),
+        'max': meta.get('max'),
+        'min_exclusive': meta.get('min_exclusive', false),
+    }) }}
+{%- endmacro %}

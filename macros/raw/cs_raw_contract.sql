@@ -20,16 +20,9 @@
                 {{ exceptions.raise_compiler_error('raw contract: ' ~ source.name ~ '.' ~ column.name
                     ~ ' has no valid type (string, integer, decimal, date, timestamp, boolean)') }}
             {%- endif -%}
-            {%- do columns.append({
-                'name': column.name,
-                'type': meta.type,
-                'scale': meta.get('scale'),
-                'required': meta.get('required', false),
-                'accepted': meta.get('accepted'),
-                'min': meta.get('min'),
-                'max': meta.get('max'),
-                'min_exclusive': meta.get('min_exclusive', false),
-            }) -%}
+            {%- set rules = cs_column_rules(column) -%}
+            {%- do rules.update({'type': meta.type, 'scale': meta.get('scale')}) -%}
+            {%- do columns.append(rules) -%}
         {%- endfor -%}
         {%- do contract.update({source.name: {
             'source': source.source_name,

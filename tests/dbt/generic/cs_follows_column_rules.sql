@@ -21,15 +21,9 @@ select 1 as broken_rule
         {{ exceptions.raise_compiler_error('cs_follows_column_rules: ' ~ model.identifier ~ '.'
             ~ column.name ~ ' has meta ' ~ key ~ ', not a column rule (required, accepted, min, max, min_exclusive)') }}
     {%- endfor -%}
-    {%- if meta.get('required') or meta.get('accepted') or meta.get('min') is not none or meta.get('max') is not none -%}
-        {%- do columns.append({
-            'name': column.name,
-            'required': meta.get('required', false),
-            'accepted': meta.get('accepted'),
-            'min': meta.get('min'),
-            'max': meta.get('max'),
-            'min_exclusive': meta.get('min_exclusive', false),
-        }) -%}
+    {%- set rules = cs_column_rules(column) -%}
+    {%- if rules.required or rules.accepted or rules.min is not none or rules.max is not none -%}
+        {%- do columns.append(rules) -%}
     {%- endif -%}
 {%- endfor -%}
 {{ cs_broken_rules(model, columns) }}

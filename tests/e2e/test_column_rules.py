@@ -83,48 +83,42 @@ def breaking_rows(meta: dict[str, Any]) -> dict[str, Any]:
     return rows
 
 
+def column_type(meta: dict[str, Any]) -> str:
+    numeric = ("min" in meta or "max" in meta) and not meta.get("accepted")
+    return "double" if numeric else "varchar"
+
+
+def crafted_rows(rules: dict[str, dict[str, Any]]) -> tuple[list[list[Any]], dict[str, int]]:
+    """Rows for a table of the columns of ``rules``: one following every rule, one with a null in
+    every column that may be null, then one per rule breaking only it; and the broken rules the
+    test must report, each with one row."""
+    columns = list(rules)
+    good = [good_value(rules[column]) for column in columns]
+    nulls = [good[i] if rules[c].get("required") else None for i, c in enumerate(columns)]
+    rows, expected = [good, nulls], {}
+    for index, column in enumerate(columns):
+        for label, value in breaking_rows(rules[column]).items():
+            rows.append([*good[:index], value, *good[index + 1 :]])
+            expected[f"{column} {label}"] = 1
+    return rows, expected
+
+
 def test_each_rules_test_reports_each_broken_rule_once(compiled):
     root, manifest = compiled
-    connection = duckdb.connect(str(root / "warehouse.duckdb"))
+    compiled_dir = root / "target" / "compiled" / "customer_success"
     checked = 0
-    for model_id, test in sorted(rules_tests(manifest).items()):
-        model = manifest["nodes"][model_id]
-        rules = rule_columns(model)
-        columns = list(rules)
-        types = [
-            "varchar"
-            if rules[c].get("accepted") or not ({"min", "max"} & set(rules[c]))
-            else "double"
-            for c in columns
-        ]
-        good = [good_value(rules[c]) for c in columns]
-        rows, expected = (
-            [
-                good,
-                [None if not rules[c].get("required") else good[i] for i, c in enumerate(columns)],
-            ],
-            {},
-        )
-        for index, column in enumerate(columns):
-            for label, value in breaking_rows(rules[column]).items():
-                rows.append([*good[:index], value, *good[index + 1 :]])
-                expected[f"{column} {label}"] = 1
-        schema, table = model["schema"], model.get("alias") or model["name"]
-        connection.execute(f'create schema if not exists "{schema}"')
-        definition = ", ".join(f'"{c}" {t}' for c, t in zip(columns, types, strict=True))
-        connection.execute(f'create or replace table "{schema}"."{table}" ({definition})')
-        placeholders = ", ".join("?" for _ in columns)
-        connection.executemany(f'insert into "{schema}"."{table}" values ({placeholders})', rows)
-        sql = Path(
-            root
-            / "target"
-            / "compiled"
-            / "customer_success"
-            / test["original_file_path"]
-            / f"{test['name']}.sql"
-        ).read_text()
-        reported = dict(connection.execute(sql).fetchall())
-        assert reported == expected, model["name"]
-        checked += len(expected)
-    connection.close()
+    with duckdb.connect(str(root / "warehouse.duckdb")) as connection:
+        for model_id, test in sorted(rules_tests(manifest).items()):
+            model = manifest["nodes"][model_id]
+            rules = rule_columns(model)
+            rows, expected = crafted_rows(rules)
+            table = f'"{model["schema"]}"."{model.get("alias") or model["name"]}"'
+            columns = ", ".join(f'"{name}" {column_type(meta)}' for name, meta in rules.items())
+            connection.execute(f'create schema if not exists "{model["schema"]}"')
+            connection.execute(f"create or replace table {table} ({columns})")
+            placeholders = ", ".join("?" for _ in rules)
+            connection.executemany(f"insert into {table} values ({placeholders})", rows)
+            sql = (compiled_dir / test["original_file_path"] / f"{test['name']}.sql").read_text()
+            assert dict(connection.execute(sql).fetchall()) == expected, model["name"]
+            checked += len(expected)
     assert checked > 200

@@ -28,6 +28,7 @@ import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
+from customer_success.dbt_duckdb import release_dbt_duckdb
 from orchestration.runguard import RunLockBusy, acquire_run_lock
 from orchestration.settings import SettingError, Settings, validate_as_of_date
 
@@ -169,7 +170,8 @@ def build_dbt_assets(
         finally:
             if invocation is not None:
                 stop_process(invocation.process)  # an interrupted step leaves no dbt running
-                close_dbt_adapter(invocation.adapter)
+                # the checks and the publish open the warehouse next, read-only
+                release_dbt_duckdb(invocation.adapter)
 
     return dbt_build
 
@@ -228,26 +230,6 @@ def dbt_environment(**variables: str) -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
-
-
-def close_dbt_adapter(adapter: Any) -> None:
-    """Close the DuckDB connection dagster-dbt opened in this process to count rows.
-
-    dbt keeps its connections open per thread; DuckDB then refuses any other connection to the
-    same file from this process with a different configuration (the checks' read-only one, the
-    publish step's) until it is closed.
-    """
-    if adapter is None:
-        return
-    with contextlib.suppress(Exception):
-        adapter.cleanup_connections()
-    with contextlib.suppress(Exception):
-        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
-
-        environment = DuckDBConnectionManager._ENV
-        if environment is not None:
-            environment.close()
-        DuckDBConnectionManager.close_all_connections()
 
 
 def raw_source_specs(

@@ -20,9 +20,10 @@ import tempfile
 from collections.abc import Iterator
 
 from click.testing import CliRunner
-from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 from dbt_metricflow.cli.cli_configuration import CLIConfiguration
 from dbt_metricflow.cli.main import cli
+
+from customer_success.dbt_duckdb import release_dbt_duckdb
 
 
 @contextlib.contextmanager
@@ -43,25 +44,13 @@ def descriptor_output(into: list[str]) -> Iterator[None]:
             into.append(capture.read().decode("utf-8", errors="replace"))
 
 
-def release_warehouse(config: CLIConfiguration) -> None:
-    """Close dbt-duckdb's connections and its database handle (the file lock)."""
-    if config.is_setup:
-        with contextlib.suppress(Exception):
-            config.dbt_artifacts.adapter.cleanup_connections()
-    environment = DuckDBConnectionManager._ENV
-    if environment is not None:
-        with contextlib.suppress(Exception):
-            environment.close()
-    DuckDBConnectionManager.close_all_connections()
-
-
 def answer(runner: CliRunner, config: CLIConfiguration, args: list[str]) -> dict:
     printed: list[str] = []
     try:
         with descriptor_output(printed):
             result = runner.invoke(cli, args, obj=config)
     finally:
-        release_warehouse(config)
+        release_dbt_duckdb(config.dbt_artifacts.adapter if config.is_setup else None)
     output = result.output + "".join(printed)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         output += f"\n{type(result.exception).__name__}: {result.exception}"

@@ -8,14 +8,11 @@ them or run them side by side. After every kill: no process of the killed build 
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -100,14 +97,3 @@ def records(workspace: Workspace) -> list[str]:
 
 def run_id_of(log: str) -> str:
     return log.split(" - build_all - ", 1)[1].split(" - ", 1)[0]
-
-
-@contextmanager
-def holding(lock_file: Path) -> Iterator[None]:
-    """Hold a publish-side advisory lock, so the build waits inside that step."""
-    with lock_file.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -21,13 +21,12 @@ import time
 import psutil
 import pytest
 
-from customer_success.serving import TEMP_SUFFIX
+from customer_success.serving import TEMP_SUFFIX, file_lock
 from tests.orchestration.faults import (
     STAGES,
     console,
     digest,
     finish,
-    holding,
     kill_9,
     published,
     records,
@@ -42,7 +41,7 @@ from tests.orchestration.faults import (
 def test_a_build_killed_at_a_stage_leaves_the_last_good_publish(deployment, good_build, stage):
     serving = deployment.serving
     if stage == "publish":
-        with holding(serving.with_name(f".{serving.name}.lock")):
+        with file_lock(serving):  # the publish waits for it
             process = start(deployment)
             wait_for(deployment, process, " - serving_warehouse - Publishing ")
             time.sleep(1)  # now waiting for the serving file's lock
@@ -77,7 +76,7 @@ def test_sigterm_stops_a_build_within_seconds_and_publishes_nothing(deployment, 
 
 def test_concurrent_builds_and_a_kill_in_the_exports_then_green(deployment, good_build):
     root = deployment.root
-    with holding(root / ".exports.lock"):
+    with file_lock(root / "exports"):  # the exports wait for it
         first = start(deployment)
         wait_for(deployment, first, STAGES["staging"])
         holder = f"by PID {first.pid} (run "

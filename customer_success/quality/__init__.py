@@ -15,6 +15,5 @@ class QualitySettings:
     freshness_gap_factor: float = 3.0
     freshness_window_days: int = 90
     drift_max_change: float = 0.1
-    publish_max_age_hours: float = (
-        26.0  # freshness of the published marts (orchestration/freshness.py)
-    )
+    # freshness of the published marts (orchestration/freshness.py)
+    publish_max_age_hours: float = 26.0
